@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the project needs to build and test: npm packages (from the lock file) and, for the tests,
+# Debian's redis-server. Cheap when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NX_NO_CLOUD=true NX_DAEMON=false
+
+stamp=node_modules/.ci-stack-installed
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  echo "ensure-deps: installing npm packages" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  touch "$stamp"
+fi
+
+if [ "${1:-}" = "--test" ] && ! command -v redis-server >/dev/null 2>&1; then
+  echo "ensure-deps: installing redis-server (Debian)" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends redis-server >&2
+fi
