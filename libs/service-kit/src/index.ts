@@ -1,1 +1,10 @@
-export {};
+export { DomainError, ValidationError, defaultStatusByKind, isDomainError, type ErrorKind } from './errors';
+export { systemClock, type Clock } from './clock';
+export { formatDuration, parseDuration } from './duration';
+export { createLogger, type Logger } from './logger';
+export { OptionsError, camelCase, helpText, parseOptions, type OptionSpec, type OptionValue, type ParsedOptions } from './options';
+export { requestContext } from './http/request-context';
+export { errorHandler, type ErrorBody, type ErrorRenderer } from './http/error-handler';
+export { allReady, healthRoutes, type Readiness, type ReadinessCheck } from './http/health';
+export { LATENCY_BUCKETS_SECONDS, httpMetrics, listen, startMetricsServer } from './http/metrics';
+export { serve, type Served } from './http/serve';

@@ -1,0 +1,57 @@
+/** The few kinds of failure a client can act on; each maps to one HTTP status. */
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'too-large'
+  | 'no-capacity'
+  | 'unavailable'
+  | 'bad-gateway'
+  | 'timeout';
+
+/** HTTP status for each error kind; a service may override single kinds in its error handler. */
+export const defaultStatusByKind: Readonly<Record<ErrorKind, number>> = Object.freeze({
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  'no-capacity': 503,
+  unavailable: 503,
+  'bad-gateway': 502,
+  timeout: 504,
+});
+
+/**
+ * Base class of every error a client may see. `code` is stable (clients and dashboards may match on it),
+ * `message` says what to fix, `details` carries structured context (never secrets).
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that fails validation; `problems` lists every problem found, not just the first. */
+export class ValidationError extends DomainError {
+  constructor(
+    message: string,
+    readonly problems: string[] = [message],
+  ) {
+    super('invalid', 'INVALID_REQUEST', message, problems.length > 1 ? { problems } : undefined);
+  }
+}
+
+/** True for errors that carry a kind and code, including ones from other copies of this class. */
+export function isDomainError(err: unknown): err is DomainError {
+  return err instanceof DomainError;
+}

@@ -1,0 +1,57 @@
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { DomainError, defaultStatusByKind } from '../errors';
+
+/** What a client is told about a failed request. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type ErrorRenderer = (req: Request, res: Response, status: number, body: ErrorBody) => void;
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/**
+ * The one place errors become HTTP answers. Domain errors get the status of their kind; body-parser failures
+ * become 400/413 with a message saying what to fix; anything else is a bug: 500 with a generic message, the
+ * stack goes to the log only.
+ */
+export function errorHandler(opts: { render: ErrorRenderer; statusOf?: (err: DomainError) => number | undefined }): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const { status, body } = classify(err, opts.statusOf);
+    if (status >= 500) req.log?.error({ err, code: body.code }, 'request failed');
+    else req.log?.info({ code: body.code, status, reason: body.message }, 'request rejected');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    opts.render(req, res, status, body);
+  };
+}
+
+function classify(err: unknown, statusOf?: (err: DomainError) => number | undefined): { status: number; body: ErrorBody } {
+  if (err instanceof DomainError) {
+    const body: ErrorBody = { code: err.code, message: err.message };
+    if (err.details) body.details = err.details;
+    return { status: statusOf?.(err) ?? defaultStatusByKind[err.kind], body };
+  }
+  const parserError = err as BodyParserError;
+  switch (parserError?.type) {
+    case 'entity.parse.failed':
+      return { status: 400, body: { code: 'INVALID_JSON', message: `request body is not valid JSON: ${parserError.message}` } };
+    case 'entity.too.large':
+      return { status: 413, body: { code: 'BODY_TOO_LARGE', message: `request body is larger than ${parserError.limit} bytes` } };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, body: { code: 'UNSUPPORTED_ENCODING', message: parserError.message } };
+    case 'request.aborted':
+      return { status: 400, body: { code: 'REQUEST_ABORTED', message: 'request aborted by the client' } };
+    default:
+      return { status: 500, body: { code: 'INTERNAL', message: 'internal error; see the server log for the request id' } };
+  }
+}
