@@ -33,10 +33,13 @@ export async function serve(opts: {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets become idle only after their in-flight response; close them as they do.
       server.closeIdleConnections();
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => server.closeAllConnections(), grace);
       timer.unref();
       await drained;
+      clearInterval(sweeper);
       clearTimeout(timer);
       for (const hook of opts.onShutdown ?? []) {
         await hook().catch((err: Error) => opts.logger.warn({ err }, 'shutdown hook failed'));

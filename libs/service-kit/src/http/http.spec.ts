@@ -1,0 +1,101 @@
+import express from 'express';
+import request from 'supertest';
+import { Registry } from 'prom-client';
+import { DomainError } from '../errors';
+import { capturingLogger } from '../testing';
+import { errorHandler } from './error-handler';
+import { allReady, healthRoutes } from './health';
+import { httpMetrics } from './metrics';
+import { requestContext } from './request-context';
+
+class JobNotFoundError extends DomainError {
+  constructor(job: string) {
+    super('not-found', 'JOB_NOT_FOUND', `Job ${job} not found`);
+  }
+}
+
+function makeApp(ready = true) {
+  const log = capturingLogger();
+  const registry = new Registry();
+  const app = express();
+  app.use(requestContext({ logger: log.logger }));
+  app.use(httpMetrics({ registry, prefix: 'test_' }));
+  app.use(healthRoutes({ ready: async () => allReady({ config: { ok: ready, message: ready ? undefined : 'no config' } }) }));
+  app.use(express.json({ limit: 64 }));
+  app.get('/jobs/:name', (req) => {
+    throw new JobNotFoundError(req.params.name);
+  });
+  app.post('/echo', (req, res) => {
+    res.json(req.body);
+  });
+  app.get('/boom', () => {
+    throw new Error('secret internals at /srv/app.ts:12');
+  });
+  app.use(
+    errorHandler({
+      render: (_req, res, status, body) => res.status(status).json({ success: false, ...body }),
+    }),
+  );
+  return { app, log, registry };
+}
+
+describe('http plumbing', () => {
+  it('maps a domain error to its status with code and message', async () => {
+    const { app } = makeApp();
+    const res = await request(app).get('/jobs/e2e').expect(404);
+    expect(res.body).toEqual({ success: false, code: 'JOB_NOT_FOUND', message: 'Job e2e not found' });
+  });
+
+  it('turns an unexpected error into a generic 500 and logs the stack, never sending it', async () => {
+    const { app, log } = makeApp();
+    const res = await request(app).get('/boom').expect(500);
+    expect(res.body.code).toBe('INTERNAL');
+    expect(JSON.stringify(res.body)).not.toContain('secret internals');
+    const logged = log.lines.find((l) => l.msg === 'request failed');
+    expect(JSON.stringify(logged)).toContain('secret internals');
+    expect(logged?.reqId).toBe(res.headers['x-request-id']);
+  });
+
+  it('answers invalid JSON with 400 and an oversized body with 413', async () => {
+    const { app } = makeApp();
+    const bad = await request(app).post('/echo').set('content-type', 'application/json').send('{"a":').expect(400);
+    expect(bad.body.code).toBe('INVALID_JSON');
+    const big = await request(app).post('/echo').send({ a: 'x'.repeat(100) }).expect(413);
+    expect(big.body).toMatchObject({ code: 'BODY_TOO_LARGE', message: 'request body is larger than 64 bytes' });
+  });
+
+  it('keeps the caller request id when it is sane and replaces it otherwise', async () => {
+    const { app } = makeApp();
+    const kept = await request(app).get('/healthz').set('x-request-id', 'abc-123');
+    expect(kept.headers['x-request-id']).toBe('abc-123');
+    const replaced = await request(app).get('/healthz').set('x-request-id', 'bad id with spaces');
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves probes, with readiness reflecting the checks', async () => {
+    await request(makeApp().app).get('/').expect(200, 'ok');
+    await request(makeApp().app).get('/healthz').expect(200, { status: 'ok' });
+    const notReady = await request(makeApp(false).app).get('/readyz').expect(503);
+    expect(notReady.body).toEqual({ status: 'not ready', checks: { config: { ok: false, message: 'no config' } } });
+  });
+
+  it('keeps probes out of the access log but logs other requests', async () => {
+    const { app, log } = makeApp();
+    await request(app).get('/healthz');
+    await request(app).get('/jobs/x');
+    const access = log.lines.filter((l) => l.msg === 'request');
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({ method: 'GET', path: '/jobs/x', status: 404 });
+  });
+
+  it('counts requests by route pattern, not raw path', async () => {
+    const { app, registry } = makeApp();
+    await request(app).get('/jobs/a');
+    await request(app).get('/jobs/b');
+    await request(app).get('/nowhere');
+    const text = await registry.metrics();
+    expect(text).toContain('test_http_requests_total{method="GET",route="/jobs/:name",code="404"} 2');
+    expect(text).toContain('test_http_requests_total{method="GET",route="unmatched",code="404"} 1');
+    expect(text).toContain('test_http_request_duration_seconds_bucket');
+  });
+});
