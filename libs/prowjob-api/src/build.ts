@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { JOB_ANNOTATION, ProwLabels, sanitizeLabelValue, truncateJobNameForLabel } from './labels';
+import type { JobBase, Periodic, Postsubmit, Presubmit, ProwJob, ProwJobSpec, Refs } from './types';
+
+/** A deep copy of plain JSON data, so a built ProwJob never aliases the loaded config. */
+function clone<T>(value: T): T {
+  return value === undefined ? value : structuredClone(value);
+}
+
+/** Sets `target[key]` only when the value is present, as Go's `omitempty` JSON encoding would show it. */
+function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value === undefined || value === null || value === '' || value === false || value === 0) return;
+  target[key] = value;
+}
+
+/** Prow's `specFromJobBase`: the fields every job kind copies into the ProwJob spec. */
+function specFromJobBase(job: JobBase): ProwJobSpec {
+  const spec = { job: job.name, agent: job.agent } as ProwJobSpec;
+  put(spec, 'cluster', job.cluster);
+  put(spec, 'namespace', job.namespace);
+  put(spec, 'max_concurrency', job.max_concurrency);
+  put(spec, 'error_on_eviction', job.error_on_eviction);
+  put(spec, 'extra_refs', decorateExtraRefs(job));
+  put(spec, 'decoration_config', clone(job.decoration_config));
+  put(spec, 'pod_spec', clone(job.spec));
+  put(spec, 'pipeline_run_spec', clone(job.pipeline_run_spec));
+  put(spec, 'tekton_pipeline_run_spec', clone(job.tekton_pipeline_run_spec));
+  put(spec, 'reporter_config', clone(job.reporter_config));
+  put(spec, 'rerun_auth_config', clone(job.rerun_auth_config));
+  put(spec, 'hidden', job.hidden);
+  put(spec, 'prowjob_defaults', clone(job.prowjob_defaults));
+  put(spec, 'job_queue_name', job.job_queue_name);
+  return spec;
+}
+
+function decorateRefs(refs: Refs, job: JobBase): Refs {
+  const blobless = job.decoration_config?.blobless_fetch;
+  if (job.decoration_config && refs.blobless_fetch === undefined && blobless !== undefined) {
+    return { ...refs, blobless_fetch: blobless };
+  }
+  return refs;
+}
+
+function decorateExtraRefs(job: JobBase): Refs[] | undefined {
+  if (!job.extra_refs || job.extra_refs.length === 0) return undefined;
+  return job.extra_refs.map((r) => decorateRefs(clone(r), job));
+}
+
+/** Prow's `CompletePrimaryRefs`: the job's clone settings complete the caller's refs. */
+export function completePrimaryRefs(refs: Refs, job: JobBase): Refs {
+  const completed = clone(refs);
+  if (job.path_alias) completed.path_alias = job.path_alias;
+  if (job.clone_uri) completed.clone_uri = job.clone_uri;
+  if (job.skip_submodules) completed.skip_submodules = true;
+  if (job.clone_depth && job.clone_depth > 0) completed.clone_depth = job.clone_depth;
+  if (job.skip_fetch_head) completed.skip_fetch_head = true;
+  return decorateRefs(completed, job);
+}
+
+/** Prow's `PresubmitSpec`. */
+export function presubmitSpec(job: Presubmit, refs: Refs): ProwJobSpec {
+  const spec = specFromJobBase(job);
+  spec.type = 'presubmit';
+  put(spec, 'context', job.context);
+  spec.report = !job.skip_report;
+  put(spec, 'rerun_command', job.rerun_command);
+  spec.refs = completePrimaryRefs(refs, job);
+  return order(spec);
+}
+
+/** Prow's `PostsubmitSpec`. */
+export function postsubmitSpec(job: Postsubmit, refs: Refs): ProwJobSpec {
+  const spec = specFromJobBase(job);
+  spec.type = 'postsubmit';
+  put(spec, 'context', job.context);
+  spec.report = !job.skip_report;
+  spec.refs = completePrimaryRefs(refs, job);
+  return order(spec);
+}
+
+/** Prow's `PeriodicSpec`: no refs, and periodics always report. */
+export function periodicSpec(job: Periodic): ProwJobSpec {
+  const spec = specFromJobBase(job);
+  spec.type = 'periodic';
+  spec.report = true;
+  return order(spec);
+}
+
+/** Puts `type` first, as Prow's YAML shows it; purely cosmetic for diffs and dumps. */
+function order(spec: ProwJobSpec): ProwJobSpec {
+  const { type, ...rest } = spec;
+  const report = rest.report;
+  if (report === false) delete rest.report;
+  return { type, ...rest, ...(report === false ? {} : { report }) };
+}
+
+/**
+ * Prow's `LabelsAndAnnotationsForSpec`: Prow's labels, caller labels merged over them, every value checked
+ * (invalid values fall back to their last path element or are dropped); the job annotation keeps the full name.
+ */
+export function labelsAndAnnotationsForSpec(
+  spec: ProwJobSpec,
+  extraLabels: Record<string, string> = {},
+  extraAnnotations: Record<string, string> = {},
+): { labels: Record<string, string>; annotations: Record<string, string> } {
+  const candidate: Record<string, string> = {
+    [ProwLabels.created]: 'true',
+    [ProwLabels.type]: spec.type,
+    [ProwLabels.job]: truncateJobNameForLabel(spec.job),
+  };
+  if (spec.type !== 'periodic' && spec.refs) {
+    candidate[ProwLabels.org] = spec.refs.org;
+    candidate[ProwLabels.repo] = spec.refs.repo;
+    const pull = spec.refs.pulls?.[0];
+    if (pull) candidate[ProwLabels.pull] = String(pull.number);
+  }
+  Object.assign(candidate, extraLabels);
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(candidate)) {
+    const sane = sanitizeLabelValue(value);
+    if (sane !== undefined) labels[key] = sane;
+  }
+  return { labels, annotations: { [JOB_ANNOTATION]: spec.job, ...extraAnnotations } };
+}
+
+/** Options for {@link newProwJob}; the seams exist for golden tests and deterministic names. */
+export interface NewProwJobOptions {
+  now?: Date;
+  name?: string;
+}
+
+/** Prow's `NewProwJob`: a triggered ProwJob named by a random UUID, started now. */
+export function newProwJob(
+  spec: ProwJobSpec,
+  extraLabels: Record<string, string> = {},
+  extraAnnotations: Record<string, string> = {},
+  opts: NewProwJobOptions = {},
+): ProwJob {
+  const { labels, annotations } = labelsAndAnnotationsForSpec(spec, extraLabels, extraAnnotations);
+  const specCopy = clone(spec);
+  setSlackReportDefault(specCopy);
+  return {
+    apiVersion: 'prow.k8s.io/v1',
+    kind: 'ProwJob',
+    metadata: { name: opts.name ?? randomUUID(), labels, annotations },
+    spec: specCopy,
+    status: { startTime: formatTime(opts.now ?? new Date()), state: 'triggered' },
+  };
+}
+
+/** Prow's `setReportDefault`: an explicit Slack `report` wins; an empty `job_states_to_report` means false. */
+function setSlackReportDefault(spec: ProwJobSpec): void {
+  const slack = spec.reporter_config?.slack as Record<string, unknown> | undefined;
+  if (!slack || slack.report !== undefined) return;
+  const states = slack.job_states_to_report;
+  slack.report = !(Array.isArray(states) && states.length === 0);
+}
+
+/** Kubernetes `metav1.Time` JSON: RFC 3339 with second precision. */
+export function formatTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Builds the labels Prow adds for a presubmit created from a PR event (job labels, `is-optional`). */
+export function presubmitLabels(job: Presubmit): Record<string, string> {
+  return { ...(job.labels ?? {}), [ProwLabels.isOptional]: String(Boolean(job.optional)) };
+}
