@@ -24,6 +24,8 @@ export async function parseYamlFile(file: string, problems: ConfigProblem[]): Pr
 /** Parses YAML text; see {@link parseYamlFile}. */
 export function parseYamlText(file: string, text: string, problems: ConfigProblem[]): ParsedFile | undefined {
   let data: unknown;
+  // An empty file (or one with only comments) is an empty config, as in Prow.
+  if (!/^\s*[^#\s]/m.test(text)) return { file, data: {}, lineOf: () => undefined };
   try {
     data = load(text, { filename: file });
   } catch (err) {

@@ -1,0 +1,161 @@
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { newProwJob, periodicSpec, postsubmitSpec, presubmitSpec, type ProwJob } from '@ci-stack/prowjob-api';
+import { inspectProwConfig, loadProwConfig } from './load';
+import { ConfigLoadError, formatProblem } from './problems';
+import { generateProwConfig } from './testing';
+
+const EXAMPLES = resolve(__dirname, '../../../examples/prow');
+const GOLDEN = join(__dirname, '__golden__');
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prow-config-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function write(files: Record<string, string>): Promise<void> {
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(join(dir, name, '..'), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
+}
+
+async function problemsOf(jobs: string, config = 'pod_namespace: pods\n'): Promise<string[]> {
+  await write({ 'config.yaml': config, 'jobs/a.yaml': jobs });
+  const report = await inspectProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
+  return report.problems.map((p) => formatProblem({ ...p, file: p.file?.replace(dir + '/', '') }));
+}
+
+const container = 'spec: {containers: [{image: busybox}]}';
+
+describe('validation: every problem reported with file, line and job', () => {
+  it.each([
+    ['invalid name', `periodics:\n- name: "bad name!"\n  interval: 1h\n  ${container}\n`, ['jobs/a.yaml: job bad name!: periodic: name "bad name!" must match ^[A-Za-z0-9-._]+$']],
+    ['reserved label', `periodics:\n- name: p\n  interval: 1h\n  labels: {created-by-prow: "x"}\n  ${container}\n`, ['jobs/a.yaml:2: job p: periodic: label created-by-prow is reserved for Prow']],
+    ['bad regex', `presubmits:\n  o/r:\n  - name: j\n    branches: ["(unclosed"]\n    ${container}\n`, [expect.stringMatching(/^jobs\/a.yaml:3: job j: presubmit for o\/r: branches: invalid regex "\(unclosed"/)]],
+    ['wrong types', `presubmits:\n  o/r:\n  - name: j\n    branches: main\n    max_concurrency: -1\n    decorate: "yes"\n    spec: 3\n`, [
+      'jobs/a.yaml:3: job j: presubmit for o/r: decorate must be true or false, got string',
+      'jobs/a.yaml:3: job j: presubmit for o/r: branches must be a list of strings, got string',
+      'jobs/a.yaml:3: job j: presubmit for o/r: spec must be a mapping, got number',
+      'jobs/a.yaml:3: job j: presubmit for o/r: max_concurrency must not be negative, got -1',
+    ]],
+    ['periodic schedule', `periodics:\n- name: p\n  ${container}\n- name: q\n  cron: "* * * * *"\n  interval: 1h\n  ${container}\n`, [
+      'jobs/a.yaml:2: job p: periodic: a periodic needs exactly one of cron, interval or minimum_interval, has none',
+      'jobs/a.yaml:4: job q: periodic: a periodic needs exactly one of cron, interval or minimum_interval, has cron, interval',
+    ]],
+    ['no containers', `postsubmits:\n  o/r:\n  - name: j\n    spec: {containers: []}\n`, ['jobs/a.yaml:3: job j: postsubmit for o/r: spec.containers must list at least one container']],
+    ['duplicate presubmits with overlapping branches', `presubmits:\n  o/r:\n  - name: j\n    branches: [main]\n    ${container}\n  - name: j\n    ${container}\n`, ['jobs/a.yaml: job j: duplicated presubmit job j for o/r (branches overlap)']],
+    ['duplicate periodics', `periodics:\n- name: p\n  interval: 1h\n  ${container}\n- name: p\n  interval: 2h\n  ${container}\n`, [expect.stringMatching(/^jobs\/a.yaml: job p: duplicated periodic job p/)]],
+    ['unknown agent', `periodics:\n- name: p\n  interval: 1h\n  agent: lambda\n`, ['jobs/a.yaml:2: job p: periodic: agent must be one of kubernetes, jenkins, tekton-pipeline, got "lambda"']],
+    ['malformed YAML', `presubmits:\n  o/r: [\n`, [expect.stringMatching(/^jobs\/a.yaml:3: invalid YAML: /)]],
+    ['not org/repo', `presubmits:\n  just-a-repo:\n  - name: j\n    ${container}\n`, ['jobs/a.yaml: presubmits key "just-a-repo" must be org/repo']],
+  ])('%s', async (_name, jobs, expected) => {
+    expect(await problemsOf(jobs)).toEqual(expected);
+  });
+
+  it('allows one name twice in a repo when the branches do not overlap', async () => {
+    expect(await problemsOf(`presubmits:\n  o/r:\n  - name: j\n    branches: [main]\n    ${container}\n  - name: j\n    branches: [dev]\n    ${container}\n`)).toEqual([]);
+  });
+
+  it('reports problems from several files at once and throws them from loadProwConfig', async () => {
+    await write({ 'config.yaml': 'plank: 3\n', 'jobs/a.yaml': 'periodics: 5\n', 'jobs/sub/b.yaml': 'presets: {}\n' });
+    const err = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') }).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigLoadError);
+    expect((err as ConfigLoadError).problems.map((p) => p.message)).toEqual(['plank must be a mapping', 'periodics must be a list', 'presets must be a list']);
+  });
+
+  it('reports unreadable files and duplicate base names', async () => {
+    await write({ 'config.yaml': '', 'jobs/x/a.yaml': 'periodics: []\n', 'jobs/y/a.yaml': 'periodics: []\n', 'jobs/z/b.yaml': '' });
+    await chmod(join(dir, 'jobs/z/b.yaml'), 0o000);
+    const report = await inspectProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
+    const messages = report.problems.map((p) => p.message);
+    expect(messages).toContain(`duplicated config file name a.yaml (also ${join(dir, 'jobs/x/a.yaml')}); file names must be unique`);
+    if (process.getuid?.() !== 0) expect(messages).toContain('cannot read file: EACCES');
+  });
+});
+
+describe('loading', () => {
+  it('follows the ..data symlink layout of a mounted ConfigMap, reading each key once', async () => {
+    await write({ 'config.yaml': '', 'cm/..2026_11_24/jobs.yaml': `periodics:\n- name: p\n  interval: 1h\n  ${container}\n` });
+    await symlink('..2026_11_24', join(dir, 'cm/..data'));
+    await symlink('..data/jobs.yaml', join(dir, 'cm/jobs.yaml'));
+    const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'cm') });
+    expect(loaded.index.counts()).toEqual({ presubmits: 0, postsubmits: 0, periodics: 1 });
+    expect(loaded.files).toEqual([join(dir, 'config.yaml'), join(dir, 'cm/jobs.yaml')]);
+  });
+
+  it('applies Prow defaults, presets and decoration defaults, keeping unknown pod spec fields', async () => {
+    const loaded = await loadProwConfig({ configPath: join(EXAMPLES, 'config.yaml'), jobConfigPath: join(EXAMPLES, 'jobs') });
+    const unit = loaded.index.presubmit('tess/tessops', 'pull-tessops-unit', 'master')!;
+    expect(unit).toMatchObject({ agent: 'kubernetes', cluster: 'default', namespace: 'test-pods', context: 'pull-tessops-unit', rerun_command: '/test pull-tessops-unit' });
+    expect(unit.decoration_config).toMatchObject({ timeout: '4h', grace_period: '15s', resources: { clonerefs: { requests: { cpu: '100m' } } } });
+    expect(unit.spec?.containers?.[0].env).toEqual([{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/etc/service-account/service-account.json' }]);
+    expect(unit.spec).toMatchObject({ securityContext: { runAsUser: 1000 }, tolerations: [{ key: 'dedicated' }], nodeSelector: { 'kubernetes.io/arch': 'amd64' } });
+    const lint = loaded.index.presubmit('tess/tessops', 'pull-tessops-lint')!;
+    expect(lint.decoration_config).toBeUndefined();
+    expect(lint.cluster).toBe('build-cluster-2');
+    expect(loaded.index.presubmit('tess/tessops', 'sddz-e2e-k8s-1.32', 'feature-x')).toBeUndefined();
+    expect(loaded.config).toMatchObject({ prowjob_namespace: 'prow', pod_namespace: 'test-pods' });
+  });
+
+  it('honours the older default_decoration_configs map, most specific last', async () => {
+    await write({
+      'config.yaml': 'plank:\n  default_decoration_configs:\n    "o/r": {timeout: 3h}\n    "*": {timeout: 1h, grace_period: 5s}\n    o: {grace_period: 9s}\n',
+      'jobs/a.yaml': `postsubmits:\n  o/r:\n  - name: j\n    decorate: true\n    ${container}\n  o/other:\n  - name: k\n    decorate: true\n    ${container}\n`,
+    });
+    const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
+    expect(loaded.index.postsubmit('o/r', 'j')!.decoration_config).toEqual({ timeout: '3h', grace_period: '9s' });
+    expect(loaded.index.postsubmit('o/other', 'k')!.decoration_config).toEqual({ timeout: '1h', grace_period: '9s' });
+  });
+
+  it('reports a preset that would duplicate an env var', async () => {
+    expect(
+      await problemsOf(
+        `presets:\n- labels: {p: "x"}\n  env: [{name: A, value: "1"}]\nperiodics:\n- name: p\n  interval: 1h\n  labels: {p: "x"}\n  spec: {containers: [{image: i, env: [{name: A, value: "2"}]}]}\n`,
+      ),
+    ).toEqual(['jobs/a.yaml: job p: env var duplicated in pod spec: A']);
+  });
+
+  it('loads a generated 4,000-job config without problems, and every job builds', async () => {
+    const paths = await generateProwConfig({ dir, jobs: 4000, seed: 7 });
+    const loaded = await loadProwConfig(paths);
+    const counts = loaded.index.counts();
+    expect(counts.presubmits + counts.postsubmits + counts.periodics).toBe(4000);
+    for (const job of loaded.index.list()) {
+      const orgRepo = `${job.org}/${job.repo}`;
+      const refs = { org: job.org!, repo: job.repo!, base_ref: 'master', base_sha: 'abc' };
+      const spec =
+        job.type === 'presubmit'
+          ? presubmitSpec(loaded.index.presubmits(orgRepo, job.name)[0], { ...refs, pulls: [{ number: 1, author: 'a', sha: 'b' }] })
+          : job.type === 'postsubmit'
+            ? postsubmitSpec(loaded.index.postsubmits(orgRepo, job.name)[0], refs)
+            : periodicSpec(loaded.index.periodic(job.name)!);
+      expect(newProwJob(spec).spec.job).toBe(job.name);
+    }
+  }, 60_000);
+});
+
+describe('golden ProwJobs', () => {
+  const now = new Date('2026-03-28T10:00:00Z');
+  const refs = { org: 'tess', repo: 'tessops', base_ref: 'master', base_sha: '0123abcd' };
+  const cases: Array<[string, (l: Awaited<ReturnType<typeof loadProwConfig>>) => ProwJob]> = [
+    ['presubmit-with-pr', (l) => { const j = l.index.presubmit('tess/tessops', 'sddz-e2e-k8s-1.32', 'master')!; return newProwJob(presubmitSpec(j, { ...refs, pulls: [{ number: 123, author: 'fesu', sha: 'beef' }] }), j.labels, j.annotations, { now, name: 'golden' }); }],
+    ['presubmit-presets-path-alias', (l) => { const j = l.index.presubmit('tess/tessops', 'pull-tessops-unit', 'master')!; return newProwJob(presubmitSpec(j, { ...refs, pulls: [{ number: 7, author: 'a', sha: 'c' }] }), j.labels, j.annotations, { now, name: 'golden' }); }],
+    ['presubmit-undecorated-other-cluster', (l) => { const j = l.index.presubmit('tess/tessops', 'pull-tessops-lint')!; return newProwJob(presubmitSpec(j, { ...refs, pulls: [{ number: 8, author: 'a', sha: 'c' }] }), j.labels, j.annotations, { now, name: 'golden' }); }],
+    ['postsubmit-clone-uri-init-containers', (l) => { const j = l.index.postsubmit('tess/tessops', 'post-tessops-build-image', 'master')!; return newProwJob(postsubmitSpec(j, refs), j.labels, j.annotations, { now, name: 'golden' }); }],
+    ['periodic-extra-refs-decorated', (l) => { const j = l.index.periodic('periodic-tessops-e2e-nightly')!; return newProwJob(periodicSpec(j), j.labels, j.annotations, { now, name: 'golden' }); }],
+    ['periodic-long-name-truncated', (l) => { const j = { ...l.index.periodic('periodic-cluster-pool-audit')!, name: `periodic-${'very-long-name-'.repeat(5)}-end` }; return newProwJob(periodicSpec(j), j.labels, j.annotations, { now, name: 'golden' }); }],
+  ];
+
+  it.each(cases)('%s', async (name, build) => {
+    const loaded = await loadProwConfig({ configPath: join(EXAMPLES, 'config.yaml'), jobConfigPath: join(EXAMPLES, 'jobs') });
+    const actual = JSON.stringify(build(loaded), null, 2) + '\n';
+    const file = join(GOLDEN, `${name}.json`);
+    if (process.env.UPDATE_GOLDEN === '1') await writeFile(file, actual);
+    expect(actual).toBe(await readFile(file, 'utf8'));
+  });
+});
