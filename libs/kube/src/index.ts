@@ -1,1 +1,15 @@
-export {};
+export { SERVICE_ACCOUNT_DIR, loadKubeConfig, type KubeConfigOrigin, type KubeConfigSource } from './kubeconfig';
+export {
+  KubeAlreadyExistsError,
+  KubeConflictError,
+  KubeError,
+  KubeForbiddenError,
+  KubeGoneError,
+  KubeInvalidError,
+  KubeNotFoundError,
+  KubeUnauthorizedError,
+  KubeUnavailableError,
+  kubeCall,
+  toKubeError,
+} from './errors';
+export type { KubeConfig } from '@kubernetes/client-node';

@@ -1,1 +1,1 @@
-export {};
+export { ProwJobClient, type ProwJobClientOptions, type WaitResult } from './prowjob-client';
