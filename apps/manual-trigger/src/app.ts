@@ -1,0 +1,105 @@
+import express, { type Express, type Request, type Response } from 'express';
+import type { LoadedProwConfig, WatcherStatus } from '@ci-stack/prow-config';
+import { PROWJOB_TYPES, type ProwJobType } from '@ci-stack/prowjob-api';
+import { ValidationError, allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
+import { ANONYMOUS, authorize, type Principal } from './auth';
+import type { TriggerMetrics } from './metrics';
+import { parseTriggerRequest } from './trigger-request';
+import type { TriggerService } from './trigger-service';
+
+/** What the HTTP layer needs; everything is injected so tests can pass fakes. */
+export interface AppDeps {
+  service: TriggerService;
+  config: () => LoadedProwConfig | undefined;
+  configStatus: () => WatcherStatus;
+  /** Absent when authentication is off. */
+  auth?: { authenticate(header: string | undefined): Principal };
+  /** Absent in dry-run mode: readiness then needs only a loaded config. */
+  pingApi?: () => Promise<void>;
+  metrics: TriggerMetrics;
+  logger: Logger;
+}
+
+const BODY_LIMIT = '64kb';
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const PING_CACHE_MS = 5000;
+
+/** The manual-trigger HTTP API; never listens (see main.ts). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'extended');
+  app.use(requestContext({ logger: deps.logger }));
+  app.use(httpMetrics({ registry: deps.metrics.registry, prefix: 'manual_trigger_' }));
+  app.use(healthRoutes({ ready: readiness(deps) }));
+  app.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false }));
+
+  const principal = (req: Request): Principal => (deps.auth ? deps.auth.authenticate(req.get('authorization')) : ANONYMOUS);
+
+  app.post('/manual-trigger', async (req, res) => {
+    const who = principal(req);
+    const body = req.is('application/json') || req.is('application/x-www-form-urlencoded') ? req.body : undefined;
+    const trigger = parseTriggerRequest(req.query as Record<string, unknown>, body);
+    authorize(who, { org: trigger.org, repo: trigger.repo, name: trigger.job, type: trigger.type });
+    const key = req.get('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new ValidationError('Idempotency-Key must be 1 to 255 printable ASCII characters');
+    const result = await deps.service.trigger(trigger, { identity: who.identity, endpoint: 'POST /manual-trigger', requestId: req.id, idempotencyKey: key });
+    req.log.info({ job: result.job, prowjob: result.job_name, type: result.type, buildId: result.build_id, identity: who.identity }, 'prowjob triggered');
+    res.status(result.idempotent_replay || result.dry_run ? 200 : 201).json(result);
+  });
+
+  app.get('/jobs', (req, res) => {
+    principal(req);
+    const type = req.query.type;
+    if (type !== undefined && !PROWJOB_TYPES.includes(type as ProwJobType)) throw new ValidationError(`type must be one of ${PROWJOB_TYPES.join(', ')}`);
+    const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+    const jobs = current(deps).index.list({ org: str(req.query.org), repo: str(req.query.repo), type: type as ProwJobType | undefined });
+    res.json({ jobs, count: jobs.length });
+  });
+
+  app.get('/prowjobs/:name', async (req, res) => {
+    principal(req);
+    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(req.params.name)) throw new ValidationError('ProwJob name must be a Kubernetes object name');
+    res.json(await deps.service.status(req.params.name));
+  });
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ success: false, code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}; see POST /manual-trigger, GET /jobs, GET /prowjobs/NAME` });
+  });
+  app.use(
+    errorHandler({
+      render: (_req, res, status, body) => {
+        if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="manual-trigger"');
+        res.status(status).json({ success: false, ...body });
+      },
+    }),
+  );
+  return app;
+}
+
+function current(deps: AppDeps): LoadedProwConfig {
+  const loaded = deps.config();
+  if (!loaded) throw new ValidationError('no Prow config loaded yet');
+  return loaded;
+}
+
+function readiness(deps: AppDeps) {
+  let lastPing: { at: number; ok: boolean; message?: string } | undefined;
+  return async () => {
+    const status = deps.configStatus();
+    const checks: Record<string, { ok: boolean; message?: string }> = {
+      config: deps.config() ? { ok: true, message: status.lastError ? `last reload failed: ${status.lastError}` : undefined } : { ok: false, message: 'no config loaded' },
+    };
+    if (deps.pingApi) {
+      if (!lastPing || Date.now() - lastPing.at > PING_CACHE_MS) {
+        lastPing = await deps.pingApi().then(
+          () => ({ at: Date.now(), ok: true }),
+          (err: Error) => ({ at: Date.now(), ok: false, message: err.message }),
+        );
+      }
+      checks.kubernetes = { ok: lastPing.ok, message: lastPing.message };
+    }
+    return allReady(checks);
+  };
+}

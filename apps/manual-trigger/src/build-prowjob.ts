@@ -1,0 +1,111 @@
+import type { JobIndex } from '@ci-stack/prow-config';
+import { branchAllowed } from '@ci-stack/prow-config';
+import {
+  newProwJob,
+  periodicSpec,
+  postsubmitSpec,
+  presubmitSpec,
+  type Container,
+  type Periodic,
+  type Postsubmit,
+  type Presubmit,
+  type ProwJob,
+  type ProwJobSpec,
+  type Refs,
+} from '@ci-stack/prowjob-api';
+import { BranchNotAllowedError, JobNotFoundError } from './errors';
+import type { TriggerRequest } from './trigger-request';
+
+/** Labels and annotations manual-trigger adds to every ProwJob it creates. */
+export const Annotations = Object.freeze({
+  triggeredBy: 'manual-trigger.ci-stack.io/triggered-by',
+  endpoint: 'manual-trigger.ci-stack.io/endpoint',
+  requestId: 'manual-trigger.ci-stack.io/request-id',
+  envOverrides: 'manual-trigger.ci-stack.io/env-overrides',
+  typeOverride: 'manual-trigger.ci-stack.io/type-override',
+});
+export const IDEMPOTENCY_LABEL = 'manual-trigger.ci-stack.io/idempotency-key';
+export const CREATED_BY_LABEL = 'manual-trigger.ci-stack.io/created';
+
+export interface BuildContext {
+  index: JobIndex;
+  githubUrl: string;
+  identity: string;
+  endpoint: string;
+  requestId: string;
+  now: Date;
+  name?: string;
+  idempotencyHash?: string;
+}
+
+type Found = { kind: 'presubmit'; job: Presubmit } | { kind: 'postsubmit'; job: Postsubmit } | { kind: 'periodic'; job: Periodic };
+
+/** Finds the job as the original service did: presubmits first, then postsubmits; periodics by name. */
+export function findJob(index: JobIndex, req: TriggerRequest): Found {
+  if (req.type === 'periodic') {
+    const job = index.periodic(req.job);
+    if (!job) throw new JobNotFoundError(req.job, 'periodics');
+    return { kind: 'periodic', job };
+  }
+  const orgRepo = `${req.org}/${req.repo}`;
+  const candidates: Found[] = [
+    ...index.presubmits(orgRepo, req.job).map((job) => ({ kind: 'presubmit' as const, job })),
+    ...index.postsubmits(orgRepo, req.job).map((job) => ({ kind: 'postsubmit' as const, job })),
+  ];
+  if (candidates.length === 0) throw new JobNotFoundError(req.job, orgRepo);
+  const preferred = candidates.filter((c) => c.kind === req.type);
+  const ordered = [...preferred, ...candidates.filter((c) => c.kind !== req.type)];
+  const runnable = ordered.find((c) => branchAllowed(c.job as Presubmit, req.baseRef));
+  if (!runnable) throw new BranchNotAllowedError(req.job, orgRepo, req.baseRef, ordered[0].job as Presubmit);
+  return runnable;
+}
+
+/** The ProwJob Prow would create for this request, with the caller's user and env applied and recorded. */
+export function buildProwJob(req: TriggerRequest, ctx: BuildContext): { prowJob: ProwJob; found: Found } {
+  const found = findJob(ctx.index, req);
+  const spec = specFor(found, req, ctx.githubUrl);
+  if (found.kind !== req.type && found.kind !== 'periodic') spec.type = req.type;
+  const env = { ...req.env, ...(req.user ? { AUTHOR: req.user } : {}) };
+  setEnv(spec, env);
+  const annotations: Record<string, string> = {
+    ...(found.job.annotations ?? {}),
+    [Annotations.triggeredBy]: ctx.identity,
+    [Annotations.endpoint]: ctx.endpoint,
+    [Annotations.requestId]: ctx.requestId,
+  };
+  if (Object.keys(env).length) annotations[Annotations.envOverrides] = Object.keys(env).sort().join(',');
+  if (found.kind !== req.type) annotations[Annotations.typeOverride] = `${found.kind}->${req.type}`;
+  const labels: Record<string, string> = { ...(found.job.labels ?? {}), [CREATED_BY_LABEL]: 'true' };
+  if (ctx.idempotencyHash) labels[IDEMPOTENCY_LABEL] = ctx.idempotencyHash;
+  const prowJob = newProwJob(spec, labels, annotations, { now: ctx.now, name: ctx.name });
+  return { prowJob, found };
+}
+
+function specFor(found: Found, req: TriggerRequest, githubUrl: string): ProwJobSpec {
+  if (found.kind === 'periodic') return periodicSpec(found.job);
+  const repoLink = `${githubUrl}/${req.org}/${req.repo}`;
+  const refs: Refs = { org: req.org, repo: req.repo, repo_link: repoLink, base_ref: req.baseRef };
+  if (req.baseSha) {
+    refs.base_sha = req.baseSha;
+    refs.base_link = `${repoLink}/commit/${req.baseSha}`;
+  }
+  if (req.type === 'presubmit' && req.pullRequest) {
+    refs.pulls = [{ number: req.pullRequest, author: req.user ?? '', sha: req.pullSha ?? '', link: `${repoLink}/pull/${req.pullRequest}` }];
+  }
+  return found.kind === 'presubmit' ? presubmitSpec(found.job, refs) : postsubmitSpec(found.job, refs);
+}
+
+/** Sets each variable in every container: an existing entry is replaced in place, never duplicated. */
+function setEnv(spec: ProwJobSpec, env: Record<string, string>): void {
+  const containers: Container[] = spec.pod_spec?.containers ?? [];
+  for (const container of containers) {
+    for (const [name, value] of Object.entries(env)) {
+      const list = (container.env ??= []);
+      const existing = list.find((e) => e.name === name);
+      if (existing) {
+        existing.value = value;
+        delete existing.valueFrom;
+      } else list.push({ name, value });
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { loadKubeConfig } from '@ci-stack/kube';
+import { ConfigWatcher, formatProblem, ConfigLoadError } from '@ci-stack/prow-config';
+import { ProwJobClient } from '@ci-stack/prowjob-client';
+import { OptionsError, createLogger, serve, startMetricsServer, systemClock } from '@ci-stack/service-kit';
+import { createApp } from './app';
+import { TokenAuthenticator } from './auth';
+import { createMetrics } from './metrics';
+import { loadOptions } from './options';
+import { TriggerService } from './trigger-service';
+
+async function main(): Promise<void> {
+  const parsed = loadOptions(process.argv.slice(2), process.env);
+  if (parsed.help) {
+    process.stdout.write(parsed.text);
+    return;
+  }
+  const opts = parsed.values;
+  const logger = createLogger({ service: 'manual-trigger', level: opts.logLevel });
+  const watcher = new ConfigWatcher({ paths: { configPath: opts.configPath, jobConfigPath: opts.jobConfigPath }, debounceMs: opts.configDebounce });
+  const loaded = await watcher.start();
+  const metrics = createMetrics({ config: () => watcher.current(), status: () => watcher.status() });
+  watcher.on('reload', (l) => {
+    metrics.configReloads.inc({ result: 'success' });
+    logger.info({ counts: l.index.counts() }, 'prow config reloaded');
+  });
+  watcher.on('reload-failed', (err: Error) => {
+    metrics.configReloads.inc({ result: 'failure' });
+    logger.error({ err: err.message }, 'prow config reload failed; serving the last good config');
+  });
+  const auth = opts.authConfig ? new TokenAuthenticator(opts.authConfig) : undefined;
+  await auth?.start();
+  const namespace = opts.namespace ?? loaded.config.prowjob_namespace;
+  let prowJobs: ProwJobClient | undefined;
+  if (!opts.dryRun) {
+    const { kubeConfig, origin } = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, env: process.env });
+    prowJobs = new ProwJobClient({ kubeConfig, namespace, requestTimeoutMs: opts.requestTimeout });
+    logger.info({ origin, server: kubeConfig.getCurrentCluster()?.server, namespace }, 'kubernetes client ready');
+  }
+  const service = new TriggerService({
+    config: () => watcher.current(),
+    prowJobs,
+    clock: systemClock,
+    metrics,
+    buildIdTimeoutMs: opts.buildIdTimeout,
+    deckUrl: opts.deckUrl,
+    githubUrl: opts.githubUrl,
+    allowedEnv: opts.allowedEnv,
+    idempotencyTtlMs: opts.idempotencyTtl,
+  });
+  const app = createApp({
+    service,
+    config: () => watcher.current(),
+    configStatus: () => watcher.status(),
+    auth,
+    pingApi: prowJobs ? () => prowJobs.ping() : undefined,
+    metrics,
+    logger,
+  });
+  const metricsServer = await startMetricsServer({ registry: metrics.registry, port: opts.metricsPort, host: opts.host });
+  await serve({
+    app,
+    port: opts.port,
+    host: opts.host,
+    logger,
+    gracePeriodMs: opts.gracePeriod,
+    onShutdown: [async () => watcher.close(), async () => auth?.close(), async () => void metricsServer.close()],
+  });
+  logger.info({ port: opts.port, metricsPort: opts.metricsPort, dryRun: opts.dryRun, namespace, auth: Boolean(auth), jobs: loaded.index.counts() }, 'manual-trigger listening');
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof OptionsError) process.stderr.write(`manual-trigger: ${err.message}\nRun with --help for the list of flags.\n`);
+  else if (err instanceof ConfigLoadError) process.stderr.write(`manual-trigger: cannot load Prow config:\n  ${err.problems.map(formatProblem).join('\n  ')}\n`);
+  else process.stderr.write(`manual-trigger: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(2);
+});
