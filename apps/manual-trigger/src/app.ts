@@ -3,6 +3,7 @@ import type { LoadedProwConfig, WatcherStatus } from '@ci-stack/prow-config';
 import { PROWJOB_TYPES, type ProwJobType } from '@ci-stack/prowjob-api';
 import { ValidationError, allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
 import { ANONYMOUS, authorize, type Principal } from './auth';
+import { InvalidJsonError } from './errors';
 import type { TriggerMetrics } from './metrics';
 import { parseTriggerRequest } from './trigger-request';
 import type { TriggerService } from './trigger-service';
@@ -32,15 +33,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext({ logger: deps.logger }));
   app.use(httpMetrics({ registry: deps.metrics.registry, prefix: 'manual_trigger_' }));
   app.use(healthRoutes({ ready: readiness(deps) }));
-  app.use(express.json({ limit: BODY_LIMIT, strict: false }));
-  app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false }));
+  app.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
 
   const principal = (req: Request): Principal => (deps.auth ? deps.auth.authenticate(req.get('authorization')) : ANONYMOUS);
 
   app.post('/manual-trigger', async (req, res) => {
     const who = principal(req);
-    const body = req.is('application/json') || req.is('application/x-www-form-urlencoded') ? req.body : undefined;
-    const trigger = parseTriggerRequest(req.query as Record<string, unknown>, body);
+    const trigger = parseTriggerRequest(req.query as Record<string, unknown>, decodeBody(req));
     authorize(who, { org: trigger.org, repo: trigger.repo, name: trigger.job, type: trigger.type });
     const key = req.get('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new ValidationError('Idempotency-Key must be 1 to 255 printable ASCII characters');
@@ -76,6 +75,31 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   return app;
+}
+
+/**
+ * The body as JSON when it looks like JSON whatever its Content-Type (the original clients post JSON with curl's
+ * default form type), as a form when it is one, else nothing.
+ */
+function decodeBody(req: Request): unknown {
+  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8').trim() : '';
+  if (raw === '') return undefined;
+  if (raw.startsWith('{') || raw.startsWith('[') || req.is('application/json')) {
+    try {
+      return JSON.parse(raw);
+    } catch (err) {
+      throw new InvalidJsonError((err as Error).message);
+    }
+  }
+  if (req.is('application/x-www-form-urlencoded')) {
+    const form: Record<string, string | string[]> = {};
+    for (const [key, value] of new URLSearchParams(raw)) {
+      const prev = form[key];
+      form[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+    }
+    return form;
+  }
+  throw new ValidationError(`unsupported request body of type ${req.get('content-type') ?? 'unknown'}: send JSON or a form`);
 }
 
 function current(deps: AppDeps): LoadedProwConfig {

@@ -51,3 +51,9 @@ export class CreateFailedError extends DomainError {
     super('unavailable', 'KUBE_UNAVAILABLE', message);
   }
 }
+
+export class InvalidJsonError extends DomainError {
+  constructor(detail: string) {
+    super('invalid', 'INVALID_JSON', `request body is not valid JSON: ${detail}`);
+  }
+}

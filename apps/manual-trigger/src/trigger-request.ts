@@ -31,11 +31,13 @@ export function parseTriggerRequest(query: Record<string, unknown>, body: unknow
   }
   const raw: Record<string, unknown> = { ...query, ...(body as Record<string, unknown> | undefined) };
   const problems: string[] = [];
+  const malformed = new Set<string>();
   const str = (field: (typeof STRING_FIELDS)[number]): string | undefined => {
     const value = raw[field];
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value !== 'string') {
       problems.push(`'${field}' must be a string, got ${Array.isArray(value) ? 'a list' : typeof value}`);
+      malformed.add(field);
       return undefined;
     }
     if (value.length > MAX_FIELD) problems.push(`'${field}' is longer than ${MAX_FIELD} characters`);
@@ -47,7 +49,7 @@ export function parseTriggerRequest(query: Record<string, unknown>, body: unknow
     problems.push(`Invalid prowtype '${type}': must be one of ${TRIGGER_TYPES.join(', ')}`);
   }
   const required = type === 'periodic' ? ['prowjob'] : ['org', 'repo', 'base_ref', 'prowtype', 'prowjob'];
-  const missing = required.filter((f) => fields[f as keyof typeof fields] === undefined);
+  const missing = required.filter((f) => fields[f as keyof typeof fields] === undefined && !malformed.has(f));
   if (missing.length) problems.push(`Missing required parameters: ${missing.join(', ')}`);
   const pullRequest = parsePull(raw.pullrequest, problems);
   if (type === 'presubmit' && pullRequest === undefined && !problems.some((p) => p.startsWith("'pullrequest'"))) {

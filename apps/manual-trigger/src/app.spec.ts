@@ -1,0 +1,246 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { KubeAlreadyExistsError, KubeForbiddenError, KubeNotFoundError, KubeUnavailableError } from '@ci-stack/kube';
+import type { ProwJob } from '@ci-stack/prowjob-api';
+import { TokenAuthenticator } from './auth';
+import { testApp } from './test-helpers';
+import type { ProwJobApi } from './trigger-service';
+
+const postsubmit = { org: 'tess', repo: 'tessops', base_ref: 'master', prowtype: 'postsubmit', prowjob: 'sddz-e2e-k8s-1.32', user: 'fesu' };
+
+/** An in-memory ProwJobApi with failure knobs. */
+function fakeApi(opts: { buildId?: string; failCreate?: Error } = {}) {
+  const store = new Map<string, ProwJob>();
+  let rv = 1;
+  const api: ProwJobApi & { store: Map<string, ProwJob> } = {
+    namespace: 'prow',
+    store,
+    async create(pj) {
+      if (opts.failCreate) throw opts.failCreate;
+      if (store.has(pj.metadata.name)) throw new KubeAlreadyExistsError('conflict', 'KUBE_ALREADY_EXISTS', 'exists');
+      const created = { ...structuredClone(pj), metadata: { ...pj.metadata, resourceVersion: String(rv++) } };
+      store.set(pj.metadata.name, created);
+      return created;
+    },
+    async get(name) {
+      const pj = store.get(name);
+      if (!pj) throw new KubeNotFoundError('not-found', 'KUBE_NOT_FOUND', 'not found');
+      return pj;
+    },
+    async list(selector) {
+      const [k, v] = selector.split('=');
+      return [...store.values()].filter((pj) => pj.metadata.labels?.[k] === v);
+    },
+    async waitForBuildId(created) {
+      if (!opts.buildId) return { prowJob: created, assigned: false };
+      const done = { ...created, status: { ...created.status, state: 'pending' as const, build_id: opts.buildId, url: `https://prow.tessprow/view/${opts.buildId}` } };
+      store.set(created.metadata.name, done);
+      return { prowJob: done, assigned: true };
+    },
+    async ping() {},
+  };
+  return api;
+}
+
+describe('POST /manual-trigger: validation and messages', () => {
+  it.each([
+    ['presubmit without PR', { ...postsubmit, prowtype: 'presubmit' }, 400, "Pull request number is required for presubmit jobs. Please provide 'pullrequest' parameter."],
+    ['unknown job', { ...postsubmit, prowjob: 'nope' }, 404, 'Job nope not found in config for tess/tessops'],
+    ['unknown repo', { ...postsubmit, repo: 'other' }, 404, 'Job sddz-e2e-k8s-1.32 not found in config for tess/other'],
+    ['unknown periodic', { prowtype: 'periodic', prowjob: 'nope' }, 404, 'Job nope not found in config for periodics'],
+    ['missing fields', { prowtype: 'postsubmit' }, 400, 'Missing required parameters: org, repo, base_ref, prowjob'],
+    ['bad prowtype', { ...postsubmit, prowtype: 'nightly' }, 400, "Invalid prowtype 'nightly': must be one of presubmit, postsubmit, periodic"],
+    ['PR not a positive integer', { ...postsubmit, prowtype: 'presubmit', pullrequest: -3 }, 400, "'pullrequest' must be a positive integer, got -3"],
+    ['PR not a number', { ...postsubmit, prowtype: 'presubmit', pullrequest: '12a' }, 400, `'pullrequest' must be a positive integer, got "12a"`],
+    ['wrong field type', { ...postsubmit, org: 5 }, 400, "'org' must be a string, got number"],
+    ['branch not allowed', { ...postsubmit, base_ref: 'feature-x' }, 400, 'Job sddz-e2e-k8s-1.32 is not configured to run on branch feature-x of tess/tessops (branches: master; skip_branches: none)'],
+    ['env not allowed', { ...postsubmit, env: { PATH: '/x' } }, 400, 'env PATH may not be overridden; allowed: E2E_FOCUS'],
+    ['bad sha', { ...postsubmit, base_sha: 'xyz' }, 400, "'base_sha' must be a git commit SHA (7 to 64 hex digits)"],
+  ])('%s', async (_name, body, status, message) => {
+    const { app } = await testApp();
+    const res = await request(app).post('/manual-trigger').send(body).expect(status);
+    expect(res.body).toMatchObject({ success: false, message });
+  });
+
+  it('rejects invalid JSON, a body over 64 KiB and a non-object body with 4xx and keeps serving', async () => {
+    const { app } = await testApp();
+    const bad = await request(app).post('/manual-trigger').set('content-type', 'application/json').send('{"org":').expect(400);
+    expect(bad.body).toMatchObject({ success: false, code: 'INVALID_JSON' });
+    await request(app).post('/manual-trigger').send({ ...postsubmit, pad: 'x'.repeat(70_000) }).expect(413);
+    const arr = await request(app).post('/manual-trigger').set('content-type', 'application/json').send('[1]').expect(400);
+    expect(arr.body.message).toBe('request body must be a JSON object');
+    await request(app).post('/manual-trigger').send(postsubmit).expect(200);
+  });
+});
+
+describe('POST /manual-trigger: building the ProwJob', () => {
+  it('dry-run returns the would-be ProwJob with AUTHOR replaced, not duplicated, and the audit annotations', async () => {
+    const { app } = await testApp();
+    const res = await request(app).post('/manual-trigger').set('x-request-id', 'req-1').send({ ...postsubmit, env: { E2E_FOCUS: 'sig-node' } }).expect(200);
+    expect(res.body).toMatchObject({ success: true, dry_run: true, type: 'postsubmit', state: 'triggered', log_link: null, build_id: null });
+    expect(Object.keys(res.body).slice(0, 5)).toEqual(['success', 'message', 'job_name', 'status_link', 'log_link']);
+    const pj = res.body.prowjob as ProwJob;
+    expect(res.body.status_link).toBe(`https://prow.tessprow/prowjob?prowjob=${pj.metadata.name}`);
+    const env = pj.spec.pod_spec!.containers![0].env!;
+    expect(env.filter((e) => e.name === 'AUTHOR')).toEqual([{ name: 'AUTHOR', value: 'fesu' }]);
+    expect(env).toContainEqual({ name: 'E2E_FOCUS', value: 'sig-node' });
+    expect(env).toContainEqual({ name: 'KUBECONFIG', value: '/etc/e2e-kubeconfig/config' });
+    expect(pj.metadata.annotations).toMatchObject({
+      'prow.k8s.io/job': 'sddz-e2e-k8s-1.32',
+      'manual-trigger.ci-stack.io/triggered-by': 'anonymous',
+      'manual-trigger.ci-stack.io/endpoint': 'POST /manual-trigger',
+      'manual-trigger.ci-stack.io/request-id': 'req-1',
+      'manual-trigger.ci-stack.io/env-overrides': 'AUTHOR,E2E_FOCUS',
+    });
+    expect(pj.spec.refs).toMatchObject({ org: 'tess', repo: 'tessops', base_ref: 'master', repo_link: 'https://github.corp.example.com/tess/tessops' });
+    expect(pj.status).toEqual({ state: 'triggered', startTime: '2026-03-28T10:00:00Z' });
+  });
+
+  it('runs a presubmit job as a postsubmit when asked (seed 4.1), recording the override', async () => {
+    const { app } = await testApp();
+    const res = await request(app).post('/manual-trigger').send({ ...postsubmit, prowjob: 'pull-tessops-unit', base_ref: 'feature-branch' }).expect(200);
+    const pj = res.body.prowjob as ProwJob;
+    expect(pj.spec.type).toBe('postsubmit');
+    expect(pj.metadata.labels?.['prow.k8s.io/type']).toBe('postsubmit');
+    expect(pj.metadata.annotations?.['manual-trigger.ci-stack.io/type-override']).toBe('presubmit->postsubmit');
+  });
+
+  it('builds a presubmit with the pull request in refs and labels', async () => {
+    const { app } = await testApp();
+    const res = await request(app).post('/manual-trigger').query({ ...postsubmit, prowtype: 'presubmit', pullrequest: '123', pull_sha: 'abcdef1' }).expect(200);
+    const pj = res.body.prowjob as ProwJob;
+    expect(pj.spec.refs?.pulls).toEqual([{ number: 123, author: 'fesu', sha: 'abcdef1', link: 'https://github.corp.example.com/tess/tessops/pull/123' }]);
+    expect(pj.metadata.labels?.['prow.k8s.io/refs.pull']).toBe('123');
+  });
+
+  it('accepts a form body and periodics by name only', async () => {
+    const { app } = await testApp();
+    const res = await request(app).post('/manual-trigger').type('form').send({ prowtype: 'periodic', prowjob: 'periodic-tessops-e2e-nightly' }).expect(200);
+    expect(res.body.prowjob.spec).toMatchObject({ type: 'periodic', report: true });
+    expect(res.body.prowjob.spec.refs).toBeUndefined();
+  });
+});
+
+describe('POST /manual-trigger: creating', () => {
+  it('creates the ProwJob, waits for the build id and answers with links', async () => {
+    const api = fakeApi({ buildId: '20260328-100000' });
+    const { app, metrics } = await testApp({ prowJobs: api });
+    const res = await request(app).post('/manual-trigger').send(postsubmit).expect(201);
+    expect(res.body).toMatchObject({
+      success: true,
+      message: 'ProwJob created successfully',
+      build_id: '20260328-100000',
+      state: 'pending',
+      log_link: 'https://prow.tessprow/log?job=sddz-e2e-k8s-1.32&id=20260328-100000',
+      url: 'https://prow.tessprow/view/20260328-100000',
+      namespace: 'prow',
+    });
+    expect(api.store.size).toBe(1);
+    expect(await metrics.registry.getSingleMetricAsString('manual_trigger_prowjobs_created_total')).toContain('manual_trigger_prowjobs_created_total{type="postsubmit"} 1');
+  });
+
+  it('answers success without a log link when plank does not assign a build id in time', async () => {
+    const { app } = await testApp({ prowJobs: fakeApi() });
+    const res = await request(app).post('/manual-trigger').send(postsubmit).expect(201);
+    expect(res.body).toMatchObject({ success: true, build_id: null, log_link: null, state: 'triggered' });
+    expect(res.body.status_link).toMatch(/^https:\/\/prow.tessprow\/prowjob\?prowjob=/);
+  });
+
+  it('maps an unreachable or forbidding Kubernetes API to 503 with a short message', async () => {
+    for (const failCreate of [new KubeUnavailableError('unavailable', 'KUBE_UNAVAILABLE', 'Kubernetes API unreachable: ECONNREFUSED'), new KubeForbiddenError('unavailable', 'KUBE_FORBIDDEN', 'forbidden')]) {
+      const { app } = await testApp({ prowJobs: fakeApi({ failCreate }) });
+      const res = await request(app).post('/manual-trigger').send(postsubmit).expect(503);
+      expect(res.body.success).toBe(false);
+      expect(res.body.message).not.toMatch(/at .*\.ts/);
+    }
+  });
+
+  it('returns the same ProwJob for a retried Idempotency-Key, per identity', async () => {
+    const api = fakeApi({ buildId: '1' });
+    const { app } = await testApp({ prowJobs: api });
+    const first = await request(app).post('/manual-trigger').set('Idempotency-Key', 'run-42').send(postsubmit).expect(201);
+    const again = await request(app).post('/manual-trigger').set('Idempotency-Key', 'run-42').send(postsubmit).expect(200);
+    expect(again.body).toMatchObject({ job_name: first.body.job_name, idempotent_replay: true });
+    await request(app).post('/manual-trigger').set('Idempotency-Key', 'run-43').send(postsubmit).expect(201);
+    expect(api.store.size).toBe(2);
+    await request(app).post('/manual-trigger').set('Idempotency-Key', 'bad key with spaces').send(postsubmit).expect(400);
+  });
+
+  it('GET /prowjobs/NAME reports state, build id and links; unknown names are 404', async () => {
+    const api = fakeApi({ buildId: '7' });
+    const { app } = await testApp({ prowJobs: api });
+    const created = await request(app).post('/manual-trigger').send(postsubmit).expect(201);
+    const res = await request(app).get(`/prowjobs/${created.body.job_name}`).expect(200);
+    expect(res.body).toMatchObject({ job_name: created.body.job_name, state: 'pending', build_id: '7', start_time: '2026-03-28T10:00:00Z' });
+    await request(app).get('/prowjobs/does-not-exist').expect(404);
+  });
+});
+
+describe('authentication and authorization', () => {
+  let dir: string;
+  let auth: TokenAuthenticator;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'auth-'));
+    await writeFile(
+      join(dir, 'tokens.yaml'),
+      'tokens:\n  - identity: cimaster\n    token: cimaster-token-0123456789\n    allow:\n      - {org: tess, repo: tessops, jobs: ["sddz-*"], types: [postsubmit]}\n  - identity: admin\n    token: admin-token-0123456789abc\n    allow: [{}]\n',
+    );
+    auth = new TokenAuthenticator(join(dir, 'tokens.yaml'));
+    await auth.start();
+  });
+  afterEach(async () => {
+    auth.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('401 without or with an unknown token, 403 outside the allowlist, identity becomes the default user', async () => {
+    const { app } = await testApp({ auth });
+    const noToken = await request(app).post('/manual-trigger').send(postsubmit).expect(401);
+    expect(noToken.headers['www-authenticate']).toContain('Bearer');
+    await request(app).post('/manual-trigger').set('authorization', 'Bearer wrong-token-0123456789').send(postsubmit).expect(401);
+    const denied = await request(app).post('/manual-trigger').set('authorization', 'Bearer cimaster-token-0123456789').send({ ...postsubmit, prowjob: 'pull-tessops-unit' }).expect(403);
+    expect(denied.body.message).toBe('cimaster may not trigger postsubmit job pull-tessops-unit in tess/tessops');
+    const { user: _user, ...noUser } = postsubmit;
+    const ok = await request(app).post('/manual-trigger').set('authorization', 'Bearer cimaster-token-0123456789').send(noUser).expect(200);
+    expect(ok.body.prowjob.metadata.annotations['manual-trigger.ci-stack.io/triggered-by']).toBe('cimaster');
+    expect(ok.body.prowjob.spec.pod_spec.containers[0].env).toContainEqual({ name: 'AUTHOR', value: 'cimaster' });
+    await request(app).get('/jobs').expect(401);
+    await request(app).get('/jobs').set('authorization', 'Bearer admin-token-0123456789abc').expect(200);
+  });
+
+  it('reloads the token file and keeps the last good one when the new file is bad', async () => {
+    await writeFile(join(dir, 'tokens.yaml'), 'tokens:\n  - identity: newbie\n    token: newbie-token-0123456789\n');
+    await auth.reload();
+    expect(auth.authenticate('Bearer newbie-token-0123456789').identity).toBe('newbie');
+    expect(() => auth.authenticate('Bearer admin-token-0123456789abc')).toThrow('unknown bearer token');
+    await writeFile(join(dir, 'tokens.yaml'), 'tokens: 5\n');
+    await auth.reload();
+    expect(auth.lastError).toContain("expected a top-level 'tokens' list");
+    expect(auth.authenticate('Bearer newbie-token-0123456789').identity).toBe('newbie');
+  });
+});
+
+describe('catalog and probes', () => {
+  it('GET /jobs lists triggerable jobs with filters', async () => {
+    const { app } = await testApp();
+    const all = await request(app).get('/jobs').expect(200);
+    expect(all.body.count).toBe(7);
+    const periodic = await request(app).get('/jobs?type=periodic').expect(200);
+    expect(periodic.body.jobs.map((j: { name: string }) => j.name)).toEqual(['periodic-cluster-pool-audit', 'periodic-tessops-e2e-nightly']);
+    const post = await request(app).get('/jobs?org=tess&repo=tessops&type=postsubmit').expect(200);
+    expect(post.body.count).toBe(2);
+    await request(app).get('/jobs?type=weekly').expect(400);
+  });
+
+  it('answers probes and an unknown route with JSON 404', async () => {
+    const { app } = await testApp({ prowJobs: fakeApi() });
+    await request(app).get('/').expect(200);
+    await request(app).get('/healthz').expect(200);
+    const ready = await request(app).get('/readyz').expect(200);
+    expect(ready.body.checks).toEqual({ config: { ok: true }, kubernetes: { ok: true } });
+    const missing = await request(app).get('/nope').expect(404);
+    expect(missing.body).toMatchObject({ success: false, code: 'NOT_FOUND' });
+  });
+});

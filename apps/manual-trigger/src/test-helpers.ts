@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { ConfigWatcher, type LoadedProwConfig } from '@ci-stack/prow-config';
+import { silentLogger, FakeClock } from '@ci-stack/service-kit/testing';
+import { createApp } from './app';
+import { TokenAuthenticator } from './auth';
+import { createMetrics } from './metrics';
+import { TriggerService, type ProwJobApi } from './trigger-service';
+
+export const EXAMPLES = resolve(__dirname, '../../../examples/prow');
+
+let cached: Promise<LoadedProwConfig> | undefined;
+
+/** The example Prow config, loaded once per test file. */
+export async function exampleConfig(): Promise<LoadedProwConfig> {
+  cached ??= new ConfigWatcher({ paths: { configPath: `${EXAMPLES}/config.yaml`, jobConfigPath: `${EXAMPLES}/jobs` } }).start();
+  return cached;
+}
+
+export interface TestAppOptions {
+  prowJobs?: ProwJobApi;
+  auth?: TokenAuthenticator;
+  allowedEnv?: string[];
+  buildIdTimeoutMs?: number;
+  deckUrl?: string;
+  clock?: FakeClock;
+}
+
+/** createApp with the example config and the given fakes. */
+export async function testApp(opts: TestAppOptions = {}) {
+  const loaded = await exampleConfig();
+  const status = { reloads: 0, failures: 0, lastSuccess: new Date() };
+  const metrics = createMetrics({ config: () => loaded, status: () => status });
+  const clock = opts.clock ?? new FakeClock(new Date('2026-03-28T10:00:00Z'));
+  const service = new TriggerService({
+    config: () => loaded,
+    prowJobs: opts.prowJobs,
+    clock,
+    metrics,
+    buildIdTimeoutMs: opts.buildIdTimeoutMs ?? 2000,
+    deckUrl: opts.deckUrl ?? 'https://prow.tessprow',
+    githubUrl: 'https://github.corp.example.com',
+    allowedEnv: opts.allowedEnv ?? ['E2E_FOCUS'],
+    idempotencyTtlMs: 3_600_000,
+  });
+  const app = createApp({
+    service,
+    config: () => loaded,
+    configStatus: () => status,
+    auth: opts.auth,
+    pingApi: opts.prowJobs ? () => opts.prowJobs!.ping() : undefined,
+    metrics,
+    logger: silentLogger(),
+  });
+  return { app, metrics, clock };
+}
