@@ -39,7 +39,9 @@ function fakeApi(opts: { buildId?: string; failCreate?: Error } = {}) {
       store.set(created.metadata.name, done);
       return { prowJob: done, assigned: true };
     },
-    async ping() {},
+    async ping() {
+      return undefined;
+    },
   };
   return api;
 }

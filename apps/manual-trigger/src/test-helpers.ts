@@ -26,6 +26,7 @@ export interface TestAppOptions {
 }
 
 /** createApp with the example config and the given fakes. */
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types -- test helper, the inferred type is the point
 export async function testApp(opts: TestAppOptions = {}) {
   const loaded = await exampleConfig();
   const status = { reloads: 0, failures: 0, lastSuccess: new Date() };
