@@ -1,0 +1,23 @@
+import type { VersionedBackend } from './batching-store';
+
+/** The pool in this process's memory; for tests and trying things out. */
+export class MemoryBackend implements VersionedBackend {
+  private text: string | null = null;
+  private version = 0;
+
+  async load(): Promise<{ text: string | null; version: string | null }> {
+    return { text: this.text, version: this.text === null ? null : String(this.version) };
+  }
+
+  async save(text: string, version: string | null): Promise<'ok' | 'conflict'> {
+    const current = this.text === null ? null : String(this.version);
+    if (current !== version) return 'conflict';
+    this.text = text;
+    this.version++;
+    return 'ok';
+  }
+
+  async close(): Promise<void> {
+    return undefined;
+  }
+}

@@ -1,0 +1,74 @@
+import { Redis } from 'ioredis';
+import { DomainError } from '@ci-stack/service-kit';
+import type { VersionedBackend } from './batching-store';
+
+/** Compare-and-set: write the pool only if its version is still the one we read. */
+const CAS_SCRIPT = `
+local v = redis.call('GET', KEYS[2])
+if (v or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3])
+return 1
+`;
+
+export interface RedisBackendOptions {
+  /** redis://[:password@]host:port[/db] or rediss:// for TLS. */
+  url: string;
+  /** Key prefix, e.g. `cimaster:`. */
+  prefix: string;
+  /** Password from a mounted Secret, overriding any in the URL. */
+  password?: string;
+}
+
+/**
+ * The pool in one Redis key, versioned by a second key; every write is an atomic compare-and-set in a Lua script,
+ * so concurrent replicas never overwrite each other's changes.
+ */
+export class RedisBackend implements VersionedBackend {
+  private readonly redis: Redis;
+  private readonly dataKey: string;
+  private readonly versionKey: string;
+
+  constructor(opts: RedisBackendOptions) {
+    this.redis = new Redis(opts.url, {
+      password: opts.password,
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      connectTimeout: 5000,
+    });
+    this.redis.on('error', () => undefined); // surfaced per call as KubeUnavailable-like errors below
+    this.redis.defineCommand('casPool', { numberOfKeys: 2, lua: CAS_SCRIPT });
+    this.dataKey = `${opts.prefix}pool`;
+    this.versionKey = `${opts.prefix}pool:version`;
+  }
+
+  async load(): Promise<{ text: string | null; version: string | null }> {
+    const [text, version] = await this.call(() => this.redis.mget(this.dataKey, this.versionKey));
+    return { text, version: text === null ? null : (version ?? '') };
+  }
+
+  async save(text: string, version: string | null): Promise<'ok' | 'conflict'> {
+    const next = String(Number(version || 0) + 1);
+    const cas = (this.redis as unknown as { casPool(k1: string, k2: string, a: string, b: string, c: string): Promise<number> }).casPool;
+    const done = await this.call(() => cas.call(this.redis, this.dataKey, this.versionKey, version ?? '', text, next));
+    return done === 1 ? 'ok' : 'conflict';
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.redis.ping());
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      if (this.redis.status === 'wait') await this.redis.connect();
+      return await fn();
+    } catch (err) {
+      throw new DomainError('unavailable', 'REDIS_UNAVAILABLE', `Redis unavailable: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeKubeApi } from '@ci-stack/kube/testing';
+import { BatchingPoolStore } from './batching-store';
+import { ConfigMapBackend } from './configmap-backend';
+import { FileBackend } from './file-backend';
+import { MemoryBackend } from './memory-backend';
+import { RedisBackend } from './redis-backend';
+import { describePoolStore, startRedisServer } from './testing';
+
+describePoolStore('memory', async () => {
+  const backend = new MemoryBackend();
+  return { makeStore: (clock) => new BatchingPoolStore(backend, { clock }), multiWriter: true, cleanup: async () => undefined };
+});
+
+describePoolStore('file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pool-file-'));
+  return {
+    makeStore: (clock) => new BatchingPoolStore(new FileBackend(join(dir, 'state.json')), { clock }),
+    multiWriter: false,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+});
+
+describePoolStore(
+  'redis',
+  async () => {
+    const redis = await startRedisServer({ password: 's3cret-pass' });
+    return {
+      makeStore: (clock) => new BatchingPoolStore(new RedisBackend({ url: redis.url, prefix: 'test:' }), { clock }),
+      multiWriter: true,
+      cleanup: () => redis.stop(),
+    };
+  },
+  { rounds: 20 },
+);
+
+describePoolStore(
+  'configmap (fake API server)',
+  async () => {
+    const api = await startFakeKubeApi();
+    return {
+      makeStore: (clock) => new BatchingPoolStore(new ConfigMapBackend({ kubeConfig: api.kubeConfig(), namespace: 'ci', name: 'clusters' }), { clock }),
+      multiWriter: true,
+      cleanup: () => api.close(),
+    };
+  },
+  { rounds: 20 },
+);

@@ -1,0 +1,184 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClusterPool, HolderMismatchError, IllegalTransitionError, NoCapacityError, transitions, type PoolStore } from '@ci-stack/pool';
+import { FakeClock } from '@ci-stack/service-kit/testing';
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  password?: string;
+  stop(): Promise<void>;
+}
+
+/** Starts Debian's redis-server on a free loopback port in a temp dir, persistence off. Fails if it is missing. */
+export async function startRedisServer(opts: { password?: string } = {}): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'redis-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  if (opts.password) args.push('--requirepass', opts.password);
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start in 10s:\n${output}`)), 10_000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start redis-server (install Debian's redis-server package): ${err.message}`));
+    });
+    const check = setInterval(() => {
+      if (output.includes('Ready to accept connections')) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 20);
+  });
+  const auth = opts.password ? `:${encodeURIComponent(opts.password)}@` : '';
+  return {
+    url: `redis://${auth}127.0.0.1:${port}`,
+    port,
+    password: opts.password,
+    async stop() {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What the contract suite needs from a backend under test. */
+export interface StoreHarness {
+  /** A new store on the same shared backend (another replica, in effect). */
+  makeStore(clock: FakeClock): PoolStore;
+  /** Whether two stores may share the backend at once (false for the single-process file store). */
+  multiWriter: boolean;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The one contract every pool store must honour, run against each backend: persistence, every transition,
+ * atomic commands, and no double allocation under concurrency from several replicas.
+ */
+export function describePoolStore(name: string, setup: () => Promise<StoreHarness>, opts: { rounds?: number } = {}): void {
+  describe(`PoolStore contract: ${name}`, () => {
+    let harness: StoreHarness;
+    let clock: FakeClock;
+    const stores: PoolStore[] = [];
+    const store = (): PoolStore => {
+      const s = harness.makeStore(clock);
+      stores.push(s);
+      return s;
+    };
+    const pool = (s: PoolStore = store()): ClusterPool => new ClusterPool({ store: s, clock, leaseMs: 4 * 3_600_000, holdMs: 6 * 3_600_000, maxHoldMs: 24 * 3_600_000 });
+
+    beforeEach(async () => {
+      clock = new FakeClock(new Date('2026-06-01T00:00:00Z'));
+      harness = await setup();
+    });
+    afterEach(async () => {
+      for (const s of stores.splice(0)) await s.close();
+      await harness.cleanup();
+    });
+
+    it('starts empty and persists changes for the next reader', async () => {
+      const first = pool();
+      expect(await first.snapshot()).toEqual({ clusters: {}, queue: [] });
+      await first.add('cluster-01', 'us-west', 'admin');
+      const again = await pool(harness.multiWriter ? store() : stores[0]).snapshot();
+      expect(again.clusters['cluster-01']).toMatchObject({ name: 'cluster-01', region: 'us-west', state: 'finished', addedBy: 'admin' });
+    });
+
+    it('walks the whole state machine and refuses illegal transitions without changing anything', async () => {
+      const p = pool();
+      await p.add('c1', 'r1');
+      await expect(p.add('c1', 'r1')).rejects.toMatchObject({ code: 'CLUSTER_EXISTS' });
+      const got = await p.getVacant({ build: '123', job: 'e2e' });
+      expect(got.cluster).toMatchObject({ name: 'c1', state: 'testing', holder: { build: '123', job: 'e2e' } });
+      await expect(p.disable('c1')).rejects.toBeInstanceOf(IllegalTransitionError);
+      await expect(p.finish('c1', '999')).rejects.toBeInstanceOf(HolderMismatchError);
+      clock.advance(60_000);
+      await p.hold('c1', 2, 'fesu');
+      await expect(p.getVacant({ build: '124', job: 'e2e' })).rejects.toBeInstanceOf(NoCapacityError);
+      await p.release('c1');
+      await p.disable('c1', 'broken');
+      await p.enable('c1');
+      const before = await p.snapshot();
+      await expect(p.release('c1')).rejects.toThrow('cannot release cluster c1: it is finished; release needs a cluster that is held');
+      expect(await p.snapshot()).toEqual(before);
+      expect(before.clusters.c1.history.map((h) => h.ended)).toEqual(['held', 'released', 'disabled', 'enabled']);
+      await p.delete('c1');
+      expect((await p.snapshot()).clusters).toEqual({});
+    });
+
+    it('applies a failing command of a concurrent batch without touching the state', async () => {
+      const s = store();
+      await s.apply(transitions.addCluster('a', 'r'));
+      const results = await Promise.allSettled([s.apply(transitions.addCluster('b', 'r')), s.apply(transitions.releaseCluster('a')), s.apply(transitions.addCluster('c', 'r'))]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(Object.keys((await s.read()).clusters).sort()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('finishing twice for the same build is harmless', async () => {
+      const p = pool();
+      await p.add('c1', 'r');
+      await p.getVacant({ build: '1', job: 'j' });
+      expect((await p.finish('c1', '1')).alreadyFinished).toBe(false);
+      expect((await p.finish('c1', '1')).alreadyFinished).toBe(true);
+      await expect(p.finish('c1', '2')).rejects.toBeInstanceOf(HolderMismatchError);
+    });
+
+    it('expires a lease once even when two replicas sweep at the same time', async () => {
+      const a = pool();
+      const b = pool(harness.multiWriter ? store() : stores[0]);
+      await a.add('c1', 'r');
+      await a.getVacant({ build: '7', job: 'j' });
+      clock.advance(4 * 3_600_000 + 1);
+      const [x, y] = await Promise.all([a.sweep(), b.sweep()]);
+      expect(x.expired.length + y.expired.length).toBe(1);
+      const c1 = (await a.snapshot()).clusters.c1;
+      expect(c1.state).toBe('finished');
+      expect(c1.history.at(-1)).toMatchObject({ state: 'testing', build: '7', ended: 'lease-expired' });
+    });
+
+    const rounds = opts.rounds ?? 3;
+    it(`never hands one cluster to two builds: 200 concurrent getvacant on 50 clusters, ${rounds} rounds`, async () => {
+      const replicas = harness.multiWriter ? [pool(), pool(), pool()] : [pool()];
+      for (let round = 0; round < rounds; round++) {
+        for (const c of Object.keys((await replicas[0].snapshot()).clusters)) {
+          await replicas[0].finish(c).catch(() => undefined);
+          await replicas[0].delete(c);
+        }
+        for (let i = 0; i < 50; i++) await replicas[0].add(`c${round}-${i}`, i % 2 ? 'east' : 'west');
+        const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => replicas[i % replicas.length].getVacant({ build: `b${round}-${i}`, job: 'e2e' })));
+        const granted = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<ClusterPool['getVacant']>>> => r.status === 'fulfilled').map((r) => r.value.cluster);
+        const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+        expect(granted).toHaveLength(50);
+        expect(new Set(granted.map((c) => c.name)).size).toBe(50);
+        expect(refused).toHaveLength(150);
+        expect(refused.every((e) => e instanceof NoCapacityError)).toBe(true);
+        const stored = await replicas[0].snapshot();
+        const holders = new Map(granted.map((c) => [c.name, c.holder?.build]));
+        for (const c of Object.values(stored.clusters)) {
+          expect(c.state).toBe('testing');
+          expect(c.holder?.build).toBe(holders.get(c.name));
+        }
+      }
+    }, 120_000);
+  });
+}

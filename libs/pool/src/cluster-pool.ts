@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '@ci-stack/service-kit';
+import { NoCapacityError } from './errors';
+import type { Cluster, PoolState, Ticket } from './model';
+import type { PoolStore } from './store';
+import * as t from './transitions';
+
+export interface ClusterPoolOptions {
+  store: PoolStore;
+  clock: Clock;
+  /** Testing lease; heartbeats extend it. */
+  leaseMs: number;
+  /** Default hold when `hours` is not given. */
+  holdMs: number;
+  /** Upper bound for any hold. */
+  maxHoldMs: number;
+  /** How often a waiting getvacant retries. */
+  pollMs?: number;
+  /** A queued ticket not refreshed for this long is dropped (its client went away). */
+  staleTicketMs?: number;
+  /** For testing: how to wait between polls. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface VacantOptions {
+  build: string;
+  job: string;
+  region?: string;
+  /** Wait up to this long in the fair FIFO queue; 0 answers at once. */
+  waitMs?: number;
+  /** Aborted when the client goes away: the ticket leaves the queue. */
+  signal?: AbortSignal;
+}
+
+export interface VacantResult {
+  cluster: Cluster;
+  waitedMs: number;
+  queued: boolean;
+}
+
+/** The pool's use cases, on top of a {@link PoolStore}. */
+export class ClusterPool {
+  private readonly pollMs: number;
+  private readonly staleTicketMs: number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly opts: ClusterPoolOptions) {
+    this.pollMs = opts.pollMs ?? 250;
+    this.staleTicketMs = opts.staleTicketMs ?? 30_000;
+    this.sleep = opts.sleep ?? abortableSleep;
+  }
+
+  add(name: string, region: string, by?: string): Promise<Cluster> {
+    return this.opts.store.apply(t.addCluster(name, region, by));
+  }
+
+  /** A free cluster now, or (with `waitMs`) as soon as one is free and no older waiter can take it. */
+  async getVacant(req: VacantOptions): Promise<VacantResult> {
+    const started = this.opts.clock.now().getTime();
+    const base = { build: req.build, job: req.job, region: req.region, leaseMs: this.opts.leaseMs };
+    try {
+      return { cluster: await this.opts.store.apply(t.getVacant(base)), waitedMs: 0, queued: false };
+    } catch (err) {
+      if (!(err instanceof NoCapacityError) || !req.waitMs) throw err;
+    }
+    const deadline = started + req.waitMs;
+    const { ticket } = await this.opts.store.apply(t.enqueue({ id: randomUUID(), build: req.build, job: req.job, region: req.region, deadline: new Date(deadline).toISOString() }));
+    let refreshed = started;
+    try {
+      for (;;) {
+        await this.sleep(Math.min(this.pollMs * (0.5 + Math.random()), Math.max(0, deadline - this.opts.clock.now().getTime())), req.signal);
+        if (req.signal?.aborted) throw new NoCapacityError('request cancelled while waiting for a vacant cluster', {});
+        try {
+          const cluster = await this.opts.store.apply(t.getVacant({ ...base, ticketId: ticket.id }));
+          return { cluster, waitedMs: this.opts.clock.now().getTime() - started, queued: true };
+        } catch (err) {
+          if (!(err instanceof NoCapacityError)) throw err;
+          const now = this.opts.clock.now().getTime();
+          if (now >= deadline) throw timeoutError(err, req.waitMs);
+          if (now - refreshed > this.staleTicketMs / 3) {
+            await this.opts.store.apply(t.enqueue({ ...ticket }));
+            refreshed = now;
+          }
+        }
+      }
+    } catch (err) {
+      await this.opts.store.apply(t.dequeue(ticket.id)).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  finish(name: string, build?: string): Promise<{ cluster: Cluster; alreadyFinished: boolean }> {
+    return this.opts.store.apply(t.finishTest(name, build));
+  }
+
+  heartbeat(name: string, build: string): Promise<Cluster> {
+    return this.opts.store.apply(t.heartbeat(name, build, this.opts.leaseMs));
+  }
+
+  /** Holds for `hours` (capped at the maximum hold) or the default hold. */
+  hold(name: string, hours?: number, user?: string): Promise<Cluster> {
+    const ms = hours === undefined ? this.opts.holdMs : Math.min(hours * 3_600_000, this.opts.maxHoldMs);
+    return this.opts.store.apply(t.holdCluster(name, ms, user));
+  }
+
+  release(name: string): Promise<Cluster> {
+    return this.opts.store.apply(t.releaseCluster(name));
+  }
+
+  disable(name: string, reason?: string): Promise<Cluster> {
+    return this.opts.store.apply(t.disableCluster(name, reason));
+  }
+
+  enable(name: string): Promise<Cluster> {
+    return this.opts.store.apply(t.enableCluster(name));
+  }
+
+  delete(name: string): Promise<Cluster> {
+    return this.opts.store.apply(t.deleteCluster(name));
+  }
+
+  snapshot(): Promise<PoolState> {
+    return this.opts.store.read();
+  }
+
+  /** Expires leases, holds and stale tickets; see {@link t.sweep}. */
+  sweep(): Promise<{ expired: t.Expiry[]; droppedTickets: number }> {
+    return this.opts.store.apply(t.sweep(this.staleTicketMs));
+  }
+
+  queue(): Promise<Ticket[]> {
+    return this.opts.store.read().then((s) => s.queue);
+  }
+}
+
+function timeoutError(last: NoCapacityError, waitMs: number): NoCapacityError {
+  return new NoCapacityError(`${last.message}; waited ${Math.round(waitMs / 1000)}s`, { ...last.details, waitedMs: waitMs });
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

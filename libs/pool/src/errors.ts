@@ -1,0 +1,51 @@
+import { DomainError } from '@ci-stack/service-kit';
+import type { Cluster } from './model';
+
+export class ClusterNotFoundError extends DomainError {
+  constructor(name: string) {
+    super('not-found', 'CLUSTER_NOT_FOUND', `cluster ${name} not found`);
+  }
+}
+
+export class ClusterExistsError extends DomainError {
+  constructor(cluster: Cluster) {
+    super('conflict', 'CLUSTER_EXISTS', `cluster ${cluster.name} already exists (state ${cluster.state}, region ${cluster.region})`);
+  }
+}
+
+/** A transition the state machine does not allow; names the current state and holder. */
+export class IllegalTransitionError extends DomainError {
+  constructor(cluster: Cluster, action: string, allowedFrom: string) {
+    super('conflict', 'ILLEGAL_TRANSITION', `cannot ${action} cluster ${cluster.name}: it is ${cluster.state}${describeHolder(cluster)}; ${action} needs a cluster that is ${allowedFrom}`, {
+      state: cluster.state,
+      holder: cluster.holder,
+    });
+  }
+}
+
+/** finishtest/heartbeat by a build that does not hold the cluster. */
+export class HolderMismatchError extends DomainError {
+  constructor(cluster: Cluster, build: string) {
+    super('conflict', 'HOLDER_MISMATCH', `cluster ${cluster.name} is not held by build ${build}: it is ${cluster.state}${describeHolder(cluster)}`, { state: cluster.state, holder: cluster.holder });
+  }
+}
+
+/** Nothing free now (and, with wait, nothing became free in time). One status for every such case. */
+export class NoCapacityError extends DomainError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super('no-capacity', 'NO_VACANT_CLUSTER', message, details);
+  }
+}
+
+export class PoolTooLargeError extends DomainError {
+  constructor(bytes: number, limit: number) {
+    super('conflict', 'POOL_TOO_LARGE', `the pool would take ${bytes} bytes, more than the store allows (${limit}); delete clusters before adding more`);
+  }
+}
+
+function describeHolder(cluster: Cluster): string {
+  const h = cluster.holder;
+  if (!h) return '';
+  const who = [h.build && `build ${h.build}`, h.job && `job ${h.job}`, h.user && `user ${h.user}`].filter(Boolean).join(', ');
+  return who ? ` (held by ${who} since ${h.since})` : '';
+}

@@ -1,0 +1,15 @@
+import type { Command } from './transitions';
+import type { PoolState } from './model';
+
+/**
+ * Where the pool lives. `apply` runs a command against the current state and persists the result atomically:
+ * either the whole change is stored, or (when the command throws) nothing is. Implementations guard every write
+ * (resourceVersion, Redis WATCH, a single-writer queue) so two replicas never both apply a change to the same state.
+ */
+export interface PoolStore {
+  apply<T>(command: Command<T>): Promise<T>;
+  read(): Promise<PoolState>;
+  close(): Promise<void>;
+  /** Counters for metrics: writes retried after a conflicting concurrent write. */
+  readonly stats?: { conflicts: number };
+}
