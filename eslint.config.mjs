@@ -4,6 +4,7 @@ import tseslint from 'typescript-eslint';
 const kubeAndRedis = [
   { tag: 'type:util', bannedExternalImports: ['@kubernetes/client-node', 'ioredis'] },
   { tag: 'type:feature', bannedExternalImports: ['@kubernetes/client-node', 'ioredis'] },
+  { tag: 'type:domain', bannedExternalImports: ['@kubernetes/client-node', 'ioredis', 'express'] },
   { tag: 'type:app', bannedExternalImports: ['@kubernetes/client-node', 'ioredis'] },
 ];
 
@@ -22,11 +23,13 @@ export default [
           allow: [],
           depConstraints: [
             // Layers: apps sit on features, data access and utilities; nothing reaches upwards.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:tool'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util', 'type:tool'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'] },
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'] },
+            // Domain libraries hold pure business rules and declare the interfaces data access implements.
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             // Services talk HTTP: neither may import the other's code.
             { sourceTag: 'scope:manual-trigger', onlyDependOnLibsWithTags: ['scope:manual-trigger', 'scope:shared'] },
