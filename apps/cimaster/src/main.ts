@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import { loadKubeConfig } from '@ci-stack/kube';
+import { ClusterPool } from '@ci-stack/pool';
+import { createPoolStore, type StoreConfig } from '@ci-stack/pool-store';
+import { OptionsError, createLogger, serve, startMetricsServer, systemClock } from '@ci-stack/service-kit';
+import { createApp } from './app';
+import { TokenAuth } from './auth';
+import { createCluster } from './create-cluster';
+import { createMetrics } from './metrics';
+import { loadOptions, type CimasterOptions } from './options';
+import { startSweeper } from './sweeper';
+
+async function storeConfig(opts: CimasterOptions): Promise<StoreConfig> {
+  switch (opts.store) {
+    case 'memory':
+      return { kind: 'memory' };
+    case 'file':
+      return { kind: 'file', path: opts.stateFile };
+    case 'redis': {
+      const password = opts.redisPasswordFile ? (await readFile(opts.redisPasswordFile, 'utf8')).trim() : undefined;
+      return { kind: 'redis', url: opts.redisUrl as string, prefix: opts.redisPrefix, password };
+    }
+    case 'configmap': {
+      const { kubeConfig } = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, env: process.env });
+      return { kind: 'configmap', kubeConfig, namespace: opts.configmapNamespace, name: opts.configmapName };
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const parsed = loadOptions(process.argv.slice(2), process.env);
+  if (parsed.help) {
+    process.stdout.write(parsed.text);
+    return;
+  }
+  const opts = parsed.values;
+  const logger = createLogger({ service: 'cimaster', level: opts.logLevel });
+  let metrics: ReturnType<typeof createMetrics> | undefined;
+  const store = createPoolStore(await storeConfig(opts), {
+    clock: systemClock,
+    onWrite: (seconds, outcome) => {
+      metrics?.storeWriteSeconds.observe({ outcome }, seconds);
+      if (outcome === 'conflict') metrics?.storeConflicts.inc();
+    },
+  });
+  await store.read(); // fail fast on an unreachable or unreadable store
+  const pool = new ClusterPool({ store, clock: systemClock, leaseMs: opts.testLease, holdMs: opts.holdDuration, maxHoldMs: opts.maxHoldDuration });
+  metrics = createMetrics(() => store.read());
+  const auth = opts.authConfig ? new TokenAuth(opts.authConfig) : undefined;
+  await auth?.start();
+  const tokenFile = opts.manualTriggerTokenFile;
+  const app = createApp({
+    pool,
+    metrics,
+    logger,
+    auth,
+    maxWaitMs: opts.maxWait,
+    ready: async () => void (await store.read()),
+    createCluster: (req) =>
+      createCluster(
+        {
+          manualTriggerUrl: opts.manualTriggerUrl,
+          org: opts.createClusterOrg,
+          repo: opts.createClusterRepo,
+          job: opts.createClusterJob,
+          timeoutMs: opts.createClusterTimeout,
+          token: tokenFile ? async () => (await readFile(tokenFile, 'utf8')).trim() : undefined,
+        },
+        req,
+      ),
+  });
+  const sweeper = startSweeper({ pool, intervalMs: opts.sweepInterval, metrics, logger });
+  const metricsServer = await startMetricsServer({ registry: metrics.registry, port: opts.metricsPort, host: opts.host });
+  await serve({
+    app,
+    port: opts.port,
+    host: opts.host,
+    logger,
+    gracePeriodMs: opts.gracePeriod,
+    onShutdown: [() => sweeper.stop(), () => store.close(), async () => auth?.close(), async () => void metricsServer.close()],
+  });
+  logger.info({ port: opts.port, metricsPort: opts.metricsPort, store: opts.store, auth: Boolean(auth) }, 'cimaster listening');
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof OptionsError) process.stderr.write(`cimaster: ${err.message}\nRun with --help for the list of flags.\n`);
+  else process.stderr.write(`cimaster: ${(err as Error).message}\n`);
+  process.exit(2);
+});
