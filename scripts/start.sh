@@ -15,7 +15,7 @@ STATE_DIR=${STATE_DIR:-tmp}
 mkdir -p "$STATE_DIR"
 
 mt_args=(--host 127.0.0.1 --port "$MT_PORT" --metrics-port "$MT_METRICS_PORT"
-  --config-path examples/prow/config.yaml --job-config-path examples/prow/jobs --deck-url http://127.0.0.1:8082)
+  --config-path examples/prow/config.yaml --job-config-path examples/prow/jobs)
 if [ -n "${KUBECONFIG:-}" ] && [ "${CI_STACK_DRY_RUN:-}" != true ]; then
   echo "start: KUBECONFIG is set, manual-trigger creates real ProwJobs (CI_STACK_DRY_RUN=true to avoid)" >&2
   mt_args+=(--kubeconfig "$KUBECONFIG")
