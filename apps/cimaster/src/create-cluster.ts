@@ -50,8 +50,8 @@ export async function createCluster(cfg: CreateClusterConfig, req: { user?: stri
       signal: AbortSignal.timeout(cfg.timeoutMs),
     });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    throw new ManualTriggerUnavailableError(url, (err as Error).name === 'TimeoutError' ? `no answer within ${cfg.timeoutMs} ms` : (cause ?? (err as Error).message));
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new ManualTriggerUnavailableError(url, (err as Error).name === 'TimeoutError' ? `no answer within ${cfg.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message));
   }
   const text = await res.text();
   let answer: TriggerAnswer;

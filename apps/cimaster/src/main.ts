@@ -35,17 +35,17 @@ async function main(): Promise<void> {
   }
   const opts = parsed.values;
   const logger = createLogger({ service: 'cimaster', level: opts.logLevel });
-  let metrics: ReturnType<typeof createMetrics> | undefined;
+  // The gauges read the store lazily, at scrape time; the write hooks feed the store histograms.
+  const metrics = createMetrics(() => store.read());
   const store = createPoolStore(await storeConfig(opts), {
     clock: systemClock,
     onWrite: (seconds, outcome) => {
-      metrics?.storeWriteSeconds.observe({ outcome }, seconds);
-      if (outcome === 'conflict') metrics?.storeConflicts.inc();
+      metrics.storeWriteSeconds.observe({ outcome }, seconds);
+      if (outcome === 'conflict') metrics.storeConflicts.inc();
     },
   });
   await store.read(); // fail fast on an unreachable or unreadable store
   const pool = new ClusterPool({ store, clock: systemClock, leaseMs: opts.testLease, holdMs: opts.holdDuration, maxHoldMs: opts.maxHoldDuration });
-  metrics = createMetrics(() => store.read());
   const auth = opts.authConfig ? new TokenAuth(opts.authConfig) : undefined;
   await auth?.start();
   const tokenFile = opts.manualTriggerTokenFile;

@@ -1,0 +1,235 @@
+import http from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import request from 'supertest';
+import { ClusterPool } from '@ci-stack/pool';
+import { BatchingPoolStore, MemoryBackend } from '@ci-stack/pool-store';
+import { freePort } from '@ci-stack/pool-store/testing';
+import { listen } from '@ci-stack/service-kit';
+import { FakeClock, silentLogger } from '@ci-stack/service-kit/testing';
+import { createApp } from './app';
+import { TokenAuth } from './auth';
+import { createCluster } from './create-cluster';
+import { createMetrics } from './metrics';
+import { startSweeper } from './sweeper';
+
+const HOUR = 3_600_000;
+
+function setup(opts: { auth?: TokenAuth; manualTriggerUrl?: string } = {}) {
+  const clock = new FakeClock(new Date('2026-06-01T00:00:00Z'));
+  const store = new BatchingPoolStore(new MemoryBackend(), { clock });
+  // Waiting sleeps on real timers; the fake clock moves with them so wait deadlines pass.
+  const sleep = async (ms: number) => {
+    await new Promise((r) => setTimeout(r, ms));
+    clock.advance(ms);
+  };
+  const pool = new ClusterPool({ store, clock, leaseMs: 4 * HOUR, holdMs: 6 * HOUR, maxHoldMs: 24 * HOUR, pollMs: 10, sleep });
+  const metrics = createMetrics(() => store.read());
+  const app = createApp({
+    pool,
+    metrics,
+    logger: silentLogger(),
+    auth: opts.auth,
+    maxWaitMs: HOUR,
+    ready: async () => undefined,
+    createCluster: (req) => createCluster({ manualTriggerUrl: opts.manualTriggerUrl ?? 'http://127.0.0.1:1', org: 'tess', repo: 'tessops', job: 'sddz-e2e-k8s-1.32', timeoutMs: 2000 }, req),
+  });
+  return { app, pool, clock, metrics, store };
+}
+
+describe('the original calls and replies (seed sections 4, 8 and 11)', () => {
+  it('addcluster, getvacant, finishtest answer in plain text exactly as before', async () => {
+    const { app } = setup();
+    await request(app).get('/addcluster?cluster=new-cluster&region=us-west&name=admin').expect(200, 'cluster new-cluster is added successfully');
+    await request(app).get('/addcluster?cluster=cluster-01&region=us-west&name=admin').expect(200, 'cluster cluster-01 is added successfully');
+    const got = await request(app).get('/getvacant?build=123&job=e2e-test').expect(200);
+    expect(got.headers['content-type']).toMatch(/^text\/plain/);
+    expect(got.text).toBe('cluster-01'); // equally rested clusters go out in name order
+    await request(app).get('/finishtest?cluster=cluster-01').expect(200, 'cluster cluster-01 is finished successfully');
+  });
+
+  it('hands out the least recently used cluster', async () => {
+    const { app, clock } = setup();
+    for (const c of ['a1', 'b1', 'c1']) await request(app).get(`/addcluster?cluster=${c}&region=r`);
+    clock.advance(1000);
+    expect((await request(app).get('/getvacant?build=1&job=j')).text).toBe('a1');
+    clock.advance(1000);
+    await request(app).get('/finishtest?cluster=a1');
+    expect((await request(app).get('/getvacant?build=2&job=j')).text).toBe('b1');
+    expect((await request(app).get('/getvacant?build=3&job=j')).text).toBe('c1');
+    expect((await request(app).get('/getvacant?build=4&job=j')).text).toBe('a1');
+  });
+
+  it('answers JSON when asked, and POST works like GET', async () => {
+    const { app } = setup();
+    const added = await request(app).post('/addcluster').set('accept', 'application/json').send({ cluster: 'c1', region: 'eu' }).expect(200);
+    expect(added.body).toMatchObject({ success: true, message: 'cluster c1 is added successfully', cluster: { name: 'c1', region: 'eu', state: 'finished', holder: null } });
+    const got = await request(app).post('/getvacant').type('form').set('accept', 'application/json').send({ build: '9', job: 'e2e' }).expect(200);
+    expect(got.body.cluster).toMatchObject({ name: 'c1', state: 'testing', holder: { build: '9', job: 'e2e' } });
+    expect(got.body.cluster.lease_expires).toBe('2026-06-01T04:00:00.000Z');
+  });
+});
+
+describe('transitions and errors', () => {
+  it.each([
+    ['/getvacant?job=e2e', 400, 'missing parameter build'],
+    ['/getvacant?build=1&job=e2e&color=red', 400, 'unknown parameter color; this call takes build, job, region, wait'],
+    ['/addcluster?cluster=Bad_Name&region=us-west', 400, 'cluster "Bad_Name" must be a DNS-1123 label'],
+    ['/addcluster?cluster=ok&region=' + 'r'.repeat(64), 400, 'region must be at most 63 characters, got 64'],
+    ['/finishtest?cluster=ghost', 404, 'cluster ghost not found'],
+    ['/holdcluster?cluster=c1&hours=-1', 400, 'hours must be a positive number of hours, got "-1"'],
+    ['/getvacant?build=1&job=e2e&wait=soon', 400, 'wait must be a duration like 600, 90s or 10m, got "soon"'],
+    ['/nope', 404, 'no such call: GET /nope'],
+  ])('%s → %d', async (url, status, message) => {
+    const { app } = setup();
+    await request(app).get('/addcluster?cluster=c1&region=r');
+    const res = await request(app).get(url).expect(status);
+    expect(res.text).toContain(message);
+  });
+
+  it('refuses illegal transitions with 409 naming the state and holder', async () => {
+    const { app } = setup();
+    await request(app).get('/addcluster?cluster=c1&region=r');
+    await request(app).get('/getvacant?build=77&job=e2e');
+    const res = await request(app).get('/disablecluster?cluster=c1').expect(409);
+    expect(res.text).toBe('cannot disable cluster c1: it is testing (held by build 77, job e2e since 2026-06-01T00:00:00.000Z); disable needs a cluster that is finished');
+    const wrong = await request(app).get('/finishtest?cluster=c1&build=78').expect(409);
+    expect(wrong.text).toContain('cluster c1 is not held by build 78');
+  });
+
+  it('one no-capacity status (503 with Retry-After) for every no-capacity case', async () => {
+    const { app } = setup();
+    const empty = await request(app).get('/getvacant?build=1&job=j').expect(503);
+    expect(empty.headers['retry-after']).toBe('30');
+    expect(empty.text).toBe('no vacant cluster: 0 free of 0, 0 waiting');
+    await request(app).get('/addcluster?cluster=c1&region=west');
+    await request(app).get('/getvacant?build=1&job=j&region=east').expect(503);
+    await request(app).get('/getvacant?build=1&job=j').expect(200);
+    await request(app).get('/getvacant?build=2&job=j&wait=50ms').expect(503);
+  });
+
+  it('holds, releases, disables, enables, deletes; history shows who held it and how it ended', async () => {
+    const { app, clock } = setup();
+    await request(app).get('/addcluster?cluster=c1&region=r');
+    await request(app).get('/getvacant?build=5&job=e2e');
+    clock.advance(10 * 60_000);
+    await request(app).get('/holdcluster?cluster=c1&hours=2&user=fesu').expect(200, 'cluster c1 is held until 2026-06-01T02:10:00.000Z');
+    await request(app).get('/releasecluster?cluster=c1').expect(200, 'cluster c1 is released successfully');
+    await request(app).get('/disablecluster?cluster=c1&reason=flaky').expect(200);
+    await request(app).get('/enablecluster?cluster=c1').expect(200);
+    const detail = await request(app).get('/clusters/c1').expect(200);
+    expect(detail.body.history.map((h: { ended: string }) => h.ended)).toEqual(['enabled', 'disabled', 'released', 'held']);
+    expect(detail.body.history[3]).toMatchObject({ state: 'testing', build: '5', job: 'e2e', duration_seconds: 600 });
+    await request(app).get('/deletecluster?cluster=c1').expect(200, 'cluster c1 is deleted successfully');
+    await request(app).get('/clusters/c1').expect(404);
+  });
+});
+
+describe('leases, holds and the queue', () => {
+  it('expires an unheartbeated lease and a hold with the injected clock, recording each once', async () => {
+    const { app, clock, pool, metrics } = setup();
+    await request(app).get('/addcluster?cluster=c1&region=r');
+    await request(app).get('/addcluster?cluster=c2&region=r');
+    await request(app).get('/getvacant?build=1&job=j');
+    await request(app).get('/getvacant?build=2&job=j');
+    await request(app).get('/holdcluster?cluster=c2&hours=1');
+    clock.advance(3 * HOUR);
+    await request(app).get('/heartbeat?cluster=c1&build=1').expect(200);
+    const sweeper = startSweeper({ pool, intervalMs: 60_000, metrics, logger: silentLogger() });
+    await sweeper.stop();
+    const state = (await request(app).get('/clusters')).body.clusters;
+    expect(state.map((c: { name: string; state: string }) => [c.name, c.state])).toEqual([['c1', 'testing'], ['c2', 'finished']]);
+    clock.advance(4 * HOUR);
+    expect((await pool.sweep()).expired).toEqual([{ cluster: 'c1', kind: 'lease', build: '1', job: 'j' }]);
+    expect(await metrics.registry.getSingleMetricAsString('cimaster_expirations_total')).toContain('cimaster_expirations_total{kind="hold"} 1');
+  });
+
+  it('serves waiters first come, first served', async () => {
+    const { app } = setup();
+    await request(app).get('/addcluster?cluster=c1&region=r');
+    await request(app).get('/getvacant?build=0&job=j');
+    const order: string[] = [];
+    const first = request(app).get('/getvacant?build=1&job=j&wait=5s').then((r) => order.push(`1:${r.status}`));
+    await new Promise((r) => setTimeout(r, 30));
+    const second = request(app).get('/getvacant?build=2&job=j&wait=5s').then((r) => order.push(`2:${r.status}`));
+    await new Promise((r) => setTimeout(r, 30));
+    const queue = await request(app).get('/queue');
+    expect(queue.body.queue.map((t: { build: string; position: number }) => [t.position, t.build])).toEqual([[1, '1'], [2, '2']]);
+    await request(app).get('/getvacant?build=3&job=j').expect(503);
+    await request(app).get('/finishtest?cluster=c1');
+    await new Promise((r) => setTimeout(r, 100));
+    await request(app).get('/finishtest?cluster=c1');
+    await Promise.all([first, second]);
+    expect(order).toEqual(['1:200', '2:200']);
+  });
+});
+
+describe('createcluster', () => {
+  async function stub(handler: express.RequestHandler) {
+    const app = express().use(express.json()).post('/manual-trigger', handler);
+    const server = http.createServer(app);
+    await listen(server, 0, '127.0.0.1');
+    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  it('posts the creation job to manual-trigger and returns its answer', async () => {
+    let seen: unknown;
+    const mt = await stub((req, res) => {
+      seen = req.body;
+      res.status(201).json({ success: true, message: 'ProwJob created successfully', job_name: 'pj-1', status_link: 'https://prow/prowjob?prowjob=pj-1', log_link: 'https://prow/log?job=x&id=1' });
+    });
+    try {
+      const { app } = setup({ manualTriggerUrl: mt.url });
+      const res = await request(app).get('/createcluster?user=john&branch=master').expect(200);
+      expect(res.text).toBe('cluster creation job pj-1 triggered\nstatus: https://prow/prowjob?prowjob=pj-1\nlog: https://prow/log?job=x&id=1');
+      expect(seen).toEqual({ org: 'tess', repo: 'tessops', base_ref: 'master', prowtype: 'postsubmit', prowjob: 'sddz-e2e-k8s-1.32', user: 'john' });
+    } finally {
+      await mt.close();
+    }
+  });
+
+  it('503 when manual-trigger is down, 502 when it fails', async () => {
+    const closedPort = await freePort();
+    const down = setup({ manualTriggerUrl: `http://127.0.0.1:${closedPort}` });
+    const res = await request(down.app).get('/createcluster?user=john').expect(503);
+    expect(res.text).toBe(`manual-trigger at http://127.0.0.1:${closedPort}/manual-trigger is unreachable: ECONNREFUSED`);
+    const mt = await stub((_req, r) => void r.status(404).json({ success: false, message: 'Job sddz-e2e-k8s-1.32 not found in config for tess/tessops' }));
+    try {
+      const failing = setup({ manualTriggerUrl: mt.url });
+      const bad = await request(failing.app).get('/createcluster').expect(502);
+      expect(bad.text).toBe('manual-trigger refused to create the cluster (HTTP 404): Job sddz-e2e-k8s-1.32 not found in config for tess/tessops');
+    } finally {
+      await mt.close();
+    }
+  });
+});
+
+describe('auth', () => {
+  it('admin calls need an admin token; e2e calls stay open unless required; releasing another user needs admin', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cm-auth-'));
+    try {
+      await writeFile(join(dir, 'auth.yaml'), 'tokens:\n  - {identity: ops, role: admin, token: admin-token-0123456789}\n  - {identity: pods, role: e2e, token: e2e-token-0123456789ab}\n');
+      const auth = new TokenAuth(join(dir, 'auth.yaml'));
+      await auth.start();
+      const { app } = setup({ auth });
+      await request(app).get('/addcluster?cluster=c1&region=r').expect(401);
+      await request(app).get('/addcluster?cluster=c1&region=r').set('authorization', 'Bearer e2e-token-0123456789ab').expect(403);
+      await request(app).get('/addcluster?cluster=c1&region=r').set('authorization', 'Bearer nope-nope-nope-nope').expect(401);
+      await request(app).get('/addcluster?cluster=c1&region=r').set('authorization', 'Bearer admin-token-0123456789').expect(200);
+      await request(app).get('/getvacant?build=1&job=j').expect(200, 'c1');
+      await request(app).get('/holdcluster?cluster=c1&user=alice').expect(200);
+      const denied = await request(app).get('/releasecluster?cluster=c1').set('authorization', 'Bearer e2e-token-0123456789ab').expect(403);
+      expect(denied.text).toBe('cluster c1 is held by alice; only they or an admin may release it');
+      await request(app).get('/releasecluster?cluster=c1').set('authorization', 'Bearer admin-token-0123456789').expect(200);
+      await writeFile(join(dir, 'auth.yaml'), 'requireE2eToken: true\ntokens:\n  - {identity: pods, role: e2e, token: e2e-token-0123456789ab}\n');
+      await auth.reload();
+      await request(app).get('/getvacant?build=2&job=j').expect(401);
+      await request(app).get('/getvacant?build=2&job=j').set('authorization', 'Bearer e2e-token-0123456789ab').expect(200);
+      auth.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
