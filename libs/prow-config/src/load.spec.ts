@@ -52,6 +52,15 @@ describe('validation: every problem reported with file, line and job', () => {
     ['duplicate periodics', `periodics:\n- name: p\n  interval: 1h\n  ${container}\n- name: p\n  interval: 2h\n  ${container}\n`, [expect.stringMatching(/^jobs\/a.yaml: job p: duplicated periodic job p/)]],
     ['unknown agent', `periodics:\n- name: p\n  interval: 1h\n  agent: lambda\n`, ['jobs/a.yaml:2: job p: periodic: agent must be one of kubernetes, jenkins, tekton-pipeline, got "lambda"']],
     ['malformed YAML', `presubmits:\n  o/r: [\n`, [expect.stringMatching(/^jobs\/a.yaml:3: invalid YAML: /)]],
+    ['pod spec rules, all at once', `presubmits:\n  o/r:\n  - name: j\n    spec:\n      initContainers: [{name: i, image: busybox}]\n      containers:\n      - image: busybox\n        env: [{name: PULL_NUMBER, value: "1"}, {name: X, value: a}, {name: X, value: b}]\n        volumeMounts: [{name: ghost, mountPath: /tools}]\n      volumes: [{name: logs, emptyDir: {}}]\n`, [
+      'jobs/a.yaml: job j: presubmit: pod spec may not use init containers',
+      'jobs/a.yaml: job j: presubmit: env PULL_NUMBER is reserved',
+      'jobs/a.yaml: job j: presubmit: env var named "X" is defined more than once',
+      'jobs/a.yaml: job j: presubmit: volume logs is a reserved for decoration',
+      'jobs/a.yaml: job j: presubmit: volumeMount named "ghost" is undefined',
+      'jobs/a.yaml: job j: presubmit: mount ghost at /tools conflicts with decoration mount',
+    ]],
+    ['several containers need decoration', `periodics:\n- name: p\n  interval: 1h\n  spec: {containers: [{image: a}, {image: b}]}\n`, ['jobs/a.yaml: job p: periodic: pod utility decoration must be enabled to use multiple containers: 2']],
     ['not org/repo', `presubmits:\n  just-a-repo:\n  - name: j\n    ${container}\n`, ['jobs/a.yaml: presubmits key "just-a-repo" must be org/repo']],
   ])('%s', async (_name, jobs, expected) => {
     expect(await problemsOf(jobs)).toEqual(expected);
@@ -146,7 +155,7 @@ describe('golden ProwJobs', () => {
     ['presubmit-with-pr', (l) => { const j = l.index.presubmit('tess/tessops', 'sddz-e2e-k8s-1.32', 'master')!; return newProwJob(presubmitSpec(j, { ...refs, pulls: [{ number: 123, author: 'fesu', sha: 'beef' }] }), j.labels, j.annotations, { now, name: 'golden' }); }],
     ['presubmit-presets-path-alias', (l) => { const j = l.index.presubmit('tess/tessops', 'pull-tessops-unit', 'master')!; return newProwJob(presubmitSpec(j, { ...refs, pulls: [{ number: 7, author: 'a', sha: 'c' }] }), j.labels, j.annotations, { now, name: 'golden' }); }],
     ['presubmit-undecorated-other-cluster', (l) => { const j = l.index.presubmit('tess/tessops', 'pull-tessops-lint')!; return newProwJob(presubmitSpec(j, { ...refs, pulls: [{ number: 8, author: 'a', sha: 'c' }] }), j.labels, j.annotations, { now, name: 'golden' }); }],
-    ['postsubmit-clone-uri-init-containers', (l) => { const j = l.index.postsubmit('tess/tessops', 'post-tessops-build-image', 'master')!; return newProwJob(postsubmitSpec(j, refs), j.labels, j.annotations, { now, name: 'golden' }); }],
+    ['postsubmit-clone-uri-volumes', (l) => { const j = l.index.postsubmit('tess/tessops', 'post-tessops-build-image', 'master')!; return newProwJob(postsubmitSpec(j, refs), j.labels, j.annotations, { now, name: 'golden' }); }],
     ['periodic-extra-refs-decorated', (l) => { const j = l.index.periodic('periodic-tessops-e2e-nightly')!; return newProwJob(periodicSpec(j), j.labels, j.annotations, { now, name: 'golden' }); }],
     ['periodic-long-name-truncated', (l) => { const j = { ...l.index.periodic('periodic-cluster-pool-audit')!, name: `periodic-${'very-long-name-'.repeat(5)}-end` }; return newProwJob(periodicSpec(j), j.labels, j.annotations, { now, name: 'golden' }); }],
   ];

@@ -4,6 +4,7 @@ import type { PlankConfig, ProwConfig } from './config-types';
 import { listJobConfigFiles } from './files';
 import { JobIndex } from './job-index';
 import { checkJobShape, type JobKind } from './job-shape';
+import { podSpecProblems } from './pod-spec-rules';
 import { entriesFromMap, mergePreset, resolveDefaults, type DefaultEntry, type Preset } from './merge';
 import { parseYamlFile, type ParsedFile } from './parse';
 import { ConfigLoadError, type ConfigProblem } from './problems';
@@ -156,7 +157,7 @@ function decorationEntries(plank: PlankConfig): DefaultEntry<DecorationConfig>[]
 /** Prow's defaulting and finalizing, in Prow's order: job base defaults, decoration defaults, then presets. */
 function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProblem[]): void {
   const decoration = decorationEntries(config.plank);
-  const finalize = (job: JobBase, repo: string): void => {
+  const finalize = (job: JobBase, repo: string, kind: JobKind): void => {
     job.agent ||= 'kubernetes';
     job.namespace ||= config.pod_namespace;
     job.cluster ||= 'default';
@@ -169,6 +170,9 @@ function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProbl
       const clash = mergePreset(preset, job);
       if (clash) problems.push({ file: job.source_path, job: job.name, message: clash });
     }
+    for (const message of podSpecProblems(kind, job.spec as Parameters<typeof podSpecProblems>[1], job.decoration_config !== undefined)) {
+      problems.push({ file: job.source_path, job: job.name, message: `${kind}: ${message}` });
+    }
   };
   for (const [repo, list] of jobs.presubmits) {
     for (const job of list) {
@@ -177,18 +181,18 @@ function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProbl
         job.trigger = `(?m)^/test( | .* )${job.name},?($|\\s.*)`;
         job.rerun_command = `/test ${job.name}`;
       }
-      finalize(job, repo);
+      finalize(job, repo, 'presubmit');
     }
   }
   for (const [repo, list] of jobs.postsubmits) {
     for (const job of list) {
       job.context ||= job.name;
-      finalize(job, repo);
+      finalize(job, repo, 'postsubmit');
     }
   }
   for (const job of jobs.periodics) {
     const ref = job.extra_refs?.[0];
-    finalize(job, ref ? `${ref.org}/${ref.repo}` : '');
+    finalize(job, ref ? `${ref.org}/${ref.repo}` : '', 'periodic');
   }
 }
 

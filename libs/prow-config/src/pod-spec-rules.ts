@@ -1,0 +1,80 @@
+import type { JobKind } from './job-shape';
+
+// What Prow's decoration owns (pod-utils/decorate): a job may not reuse these names or paths.
+const DECORATION_VOLUMES = new Set(['logs', 'code', 'tools', 'gcs-credentials', 's3-credentials']);
+const DECORATION_MOUNTS_ON_TEST_CONTAINER = new Set(['logs', 'code', 'tools']);
+const DECORATION_MOUNT_PATHS = new Set(['/logs', '/home/prow/go', '/tools']);
+const POD_UTILITY_CONTAINERS = new Set(['clonerefs', 'initupload', 'place-entrypoint', 'sidecar']);
+
+// The downward-API variables Prow sets for each job type; a job may not set them itself.
+const BASE_ENV = ['CI', 'JOB_NAME', 'JOB_SPEC', 'JOB_TYPE', 'PROW_JOB_ID', 'BUILD_ID', 'BUILD_NUMBER'];
+const REFS_ENV = ['REPO_OWNER', 'REPO_NAME', 'PULL_BASE_REF', 'PULL_BASE_SHA', 'PULL_REFS'];
+const PULL_ENV = ['PULL_NUMBER', 'PULL_PULL_SHA', 'PULL_HEAD_REF'];
+
+export function reservedEnvFor(kind: JobKind): Set<string> {
+  if (kind === 'periodic') return new Set(BASE_ENV);
+  if (kind === 'postsubmit') return new Set([...BASE_ENV, ...REFS_ENV]);
+  return new Set([...BASE_ENV, ...REFS_ENV, ...PULL_ENV]);
+}
+
+interface Named {
+  name?: string;
+}
+interface Container extends Named {
+  env?: Named[];
+  volumeMounts?: Array<Named & { mountPath?: string }>;
+}
+interface PodSpec {
+  initContainers?: unknown[];
+  containers?: Container[];
+  volumes?: Named[];
+}
+
+/**
+ * Prow's pod spec rules (config.validatePodSpec), checked after presets are merged, every problem
+ * reported rather than the first.
+ */
+export function podSpecProblems(kind: JobKind, spec: PodSpec | undefined, decorated: boolean): string[] {
+  if (!spec) return [];
+  const problems: string[] = [];
+  if (spec.initContainers?.length) problems.push('pod spec may not use init containers');
+  const containers = spec.containers ?? [];
+  if (containers.length < 1) return [...problems, `pod spec must specify at least 1 container, found: ${containers.length}`];
+  if (containers.length > 1 && !decorated) return [...problems, `pod utility decoration must be enabled to use multiple containers: ${containers.length}`];
+  if (containers.length > 1) problems.push(...containerNameProblems(containers));
+  const reserved = reservedEnvFor(kind);
+  for (const c of containers) {
+    const seen = new Set<string>();
+    for (const { name = '' } of c.env ?? []) {
+      if (seen.has(name)) problems.push(`env var named ${JSON.stringify(name)} is defined more than once`);
+      seen.add(name);
+      if (reserved.has(name)) problems.push(`env ${name} is reserved`);
+    }
+  }
+  const volumes = new Set<string>();
+  for (const { name = '' } of spec.volumes ?? []) {
+    if (volumes.has(name)) problems.push(`volume named ${JSON.stringify(name)} is defined more than once`);
+    volumes.add(name);
+    if (DECORATION_VOLUMES.has(name)) problems.push(`volume ${name} is a reserved for decoration`);
+  }
+  for (const c of containers) {
+    for (const { name = '', mountPath = '' } of c.volumeMounts ?? []) {
+      if (!volumes.has(name) && !DECORATION_VOLUMES.has(name)) problems.push(`volumeMount named ${JSON.stringify(name)} is undefined`);
+      if (DECORATION_MOUNTS_ON_TEST_CONTAINER.has(name)) problems.push(`volumeMount name ${name} is reserved for decoration`);
+      if (DECORATION_MOUNT_PATHS.has(mountPath)) problems.push(`mount ${name} at ${mountPath} conflicts with decoration mount`);
+    }
+  }
+  return problems;
+}
+
+function containerNameProblems(containers: Container[]): string[] {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  for (const { name = '' } of containers) {
+    if (name === '') problems.push('container does not have name. all containers must have names when defining multiple containers');
+    if (names.has(name)) problems.push(`container named ${JSON.stringify(name)} is defined more than once`);
+    names.add(name);
+    if (POD_UTILITY_CONTAINERS.has(name)) problems.push(`container name ${name} is a reserved for decoration. please specify a different container name that does not conflict with pod utility container names`);
+  }
+  return problems;
+}

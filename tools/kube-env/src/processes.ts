@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A child process whose output is kept (the last 64 KiB) for error messages. */
+export interface Managed {
+  name: string;
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+const running = new Set<Managed>();
+let exitHookInstalled = false;
+
+/** Kills whatever is still running when this process exits, however it exits. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const m of running) m.child.kill('SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const m of running) m.child.kill('SIGKILL');
+      process.exit(130);
+    });
+  }
+}
+
+export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Managed {
+  installExitHook();
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let buffer = '';
+  const keep = (d: Buffer) => {
+    buffer = (buffer + d.toString()).slice(-65_536);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('error', (err) => (buffer += `\n${name}: ${err.message}`));
+  const managed: Managed = {
+    name,
+    child,
+    output: () => buffer,
+    stop: async () => {
+      running.delete(managed);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+  running.add(managed);
+  return managed;
+}
+
+/** Polls `check` until it returns true; fails with the process output if the process dies or time runs out. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, opts: { timeoutMs: number; process?: Managed }): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let lastError = '';
+  for (;;) {
+    const proc = opts.process?.child;
+    if (proc && (proc.exitCode !== null || proc.signalCode !== null)) {
+      throw new Error(`${opts.process?.name} exited (${proc.exitCode ?? proc.signalCode}) while waiting for ${what}:\n${opts.process?.output()}`);
+    }
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}\n${opts.process?.output() ?? ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
