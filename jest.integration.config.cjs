@@ -6,9 +6,11 @@ module.exports = {
   ...preset,
   displayName: 'integration',
   rootDir: __dirname,
-  roots: ['<rootDir>/tests/integration', '<rootDir>/libs', '<rootDir>/apps', '<rootDir>/charts'],
+  roots: ['<rootDir>/tests/integration'],
   testMatch: ['**/*.int.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 900_000,
   maxWorkers: 1,
+  globalSetup: '<rootDir>/tools/kube-env/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/tools/kube-env/src/jest-global-teardown.ts',
 };

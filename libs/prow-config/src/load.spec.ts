@@ -61,6 +61,7 @@ describe('validation: every problem reported with file, line and job', () => {
       'jobs/a.yaml: job j: presubmit: mount ghost at /tools conflicts with decoration mount',
     ]],
     ['several containers need decoration', `periodics:\n- name: p\n  interval: 1h\n  spec: {containers: [{image: a}, {image: b}]}\n`, ['jobs/a.yaml: job p: periodic: pod utility decoration must be enabled to use multiple containers: 2']],
+    ['bad decoration duration', `postsubmits:\n  o/r:\n  - name: j\n    decorate: true\n    decoration_config: {timeout: 2days}\n    ${container}\n`, ['jobs/a.yaml: job j: decoration_config.timeout: invalid duration "2days" (use Go\'s form, like 2h or 90s)']],
     ['not org/repo', `presubmits:\n  just-a-repo:\n  - name: j\n    ${container}\n`, ['jobs/a.yaml: presubmits key "just-a-repo" must be org/repo']],
   ])('%s', async (_name, jobs, expected) => {
     expect(await problemsOf(jobs)).toEqual(expected);
@@ -101,7 +102,7 @@ describe('loading', () => {
     const loaded = await loadProwConfig({ configPath: join(EXAMPLES, 'config.yaml'), jobConfigPath: join(EXAMPLES, 'jobs') });
     const unit = loaded.index.presubmit('tess/tessops', 'pull-tessops-unit', 'master')!;
     expect(unit).toMatchObject({ agent: 'kubernetes', cluster: 'default', namespace: 'test-pods', context: 'pull-tessops-unit', rerun_command: '/test pull-tessops-unit' });
-    expect(unit.decoration_config).toMatchObject({ timeout: '4h', grace_period: '15s', resources: { clonerefs: { requests: { cpu: '100m' } } } });
+    expect(unit.decoration_config).toMatchObject({ timeout: '4h0m0s', grace_period: '15s', resources: { clonerefs: { requests: { cpu: '100m' } } } });
     expect(unit.spec?.containers?.[0].env).toEqual([{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/etc/service-account/service-account.json' }]);
     expect(unit.spec).toMatchObject({ securityContext: { runAsUser: 1000 }, tolerations: [{ key: 'dedicated' }], nodeSelector: { 'kubernetes.io/arch': 'amd64' } });
     const lint = loaded.index.presubmit('tess/tessops', 'pull-tessops-lint')!;
@@ -117,8 +118,8 @@ describe('loading', () => {
       'jobs/a.yaml': `postsubmits:\n  o/r:\n  - name: j\n    decorate: true\n    ${container}\n  o/other:\n  - name: k\n    decorate: true\n    ${container}\n`,
     });
     const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
-    expect(loaded.index.postsubmit('o/r', 'j')!.decoration_config).toEqual({ timeout: '3h', grace_period: '9s' });
-    expect(loaded.index.postsubmit('o/other', 'k')!.decoration_config).toEqual({ timeout: '1h', grace_period: '9s' });
+    expect(loaded.index.postsubmit('o/r', 'j')!.decoration_config).toEqual({ timeout: '3h0m0s', grace_period: '9s' });
+    expect(loaded.index.postsubmit('o/other', 'k')!.decoration_config).toEqual({ timeout: '1h0m0s', grace_period: '9s' });
   });
 
   it('reports a preset that would duplicate an env var', async () => {

@@ -1,4 +1,5 @@
 import type { DecorationConfig, JobBase, Periodic, Postsubmit, Presubmit } from '@ci-stack/prowjob-api';
+import { canonicalGoDuration } from '@ci-stack/prowjob-api';
 import { branchersIntersect } from './branches';
 import type { PlankConfig, ProwConfig } from './config-types';
 import { listJobConfigFiles } from './files';
@@ -163,6 +164,7 @@ function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProbl
     job.cluster ||= 'default';
     if (job.decorate ?? config.decorate_all_jobs ?? false) {
       job.decoration_config = resolveDefaults(decoration, repo, job.cluster, job.decoration_config) ?? {};
+      for (const message of canonicalizeDurations(job.decoration_config)) problems.push({ file: job.source_path, job: job.name, message });
     }
     job.prowjob_defaults = resolveDefaults(config.prowjob_default_entries ?? [], repo, job.cluster, job.prowjob_defaults) ?? {};
     job.prowjob_defaults.tenant_id ||= 'GlobalDefaultID';
@@ -194,6 +196,19 @@ function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProbl
     const ref = job.extra_refs?.[0];
     finalize(job, ref ? `${ref.org}/${ref.repo}` : '', 'periodic');
   }
+}
+
+/** Prow reads these into Go durations and writes them back canonical ("2h" becomes "2h0m0s"). */
+function canonicalizeDurations(decoration: DecorationConfig): string[] {
+  const problems: string[] = [];
+  for (const field of ['timeout', 'grace_period'] as const) {
+    const value = decoration[field];
+    if (value === undefined) continue;
+    const canonical = typeof value === 'string' ? canonicalGoDuration(value) : undefined;
+    if (canonical === undefined) problems.push(`decoration_config.${field}: invalid duration ${JSON.stringify(value)} (use Go's form, like 2h or 90s)`);
+    else decoration[field] = canonical;
+  }
+  return problems;
 }
 
 function validateDuplicates(jobs: Collected, problems: ConfigProblem[]): void {

@@ -19,7 +19,7 @@ export async function generateProwConfig(opts: GenerateOptions): Promise<{ confi
   let rand = opts.seed ?? 1;
   const next = (n: number): number => {
     rand = (rand * 1103515245 + 12345) % 2147483648;
-    return rand % n;
+    return (rand >>> 16) % n; // the high bits: the low bits of this generator cycle quickly
   };
   const jobsDir = join(opts.dir, 'jobs');
   await mkdir(jobsDir, { recursive: true });
@@ -60,6 +60,7 @@ function jobBody(name: string, next: (n: number) => number, periodicOrg: string 
   if (next(5) === 0) lines.push('skip_branches:', '  - ^gh-pages$');
   if (next(4) === 0) lines.push(`max_concurrency: ${1 + next(10)}`);
   if (next(6) === 0) lines.push(`path_alias: k8s.io/${repo}`);
+  if (next(7) === 0) lines.push('cluster: build-02');
   if (periodicOrg) lines.push('extra_refs:', `  - org: ${periodicOrg}`, `    repo: ${repo}`, '    base_ref: master');
   lines.push('labels:', '  preset-service-account: "true"');
   if (next(2) === 0) lines.push('  preset-dind-enabled: "true"');

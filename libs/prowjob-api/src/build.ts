@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { JOB_ANNOTATION, ProwLabels, sanitizeLabelValue, truncateJobNameForLabel } from './labels';
+import { ProwLabels, sanitizeLabelValue, truncateForLabel } from './labels';
 import type { JobBase, Periodic, Postsubmit, Presubmit, ProwJob, ProwJobSpec, Refs } from './types';
 
 /** A deep copy of plain JSON data, so a built ProwJob never aliases the loaded config. */
@@ -103,15 +103,19 @@ export function labelsAndAnnotationsForSpec(
   extraLabels: Record<string, string> = {},
   extraAnnotations: Record<string, string> = {},
 ): { labels: Record<string, string>; annotations: Record<string, string> } {
-  const candidate: Record<string, string> = {
-    [ProwLabels.created]: 'true',
-    [ProwLabels.type]: spec.type,
-    [ProwLabels.job]: truncateJobNameForLabel(spec.job),
-  };
-  if (spec.type !== 'periodic' && spec.refs) {
-    candidate[ProwLabels.org] = spec.refs.org;
-    candidate[ProwLabels.repo] = spec.refs.repo;
-    const pull = spec.refs.pulls?.[0];
+  const candidate: Record<string, string> = { [ProwLabels.created]: 'true', [ProwLabels.type]: spec.type };
+  const annotations: Record<string, string> = {};
+  // The job name and context go on both: cut to a valid length on the label, in full on the annotation.
+  for (const [key, value] of [[ProwLabels.job, spec.job], [ProwLabels.context, spec.context ?? '']] as const) {
+    candidate[key] = truncateForLabel(value);
+    annotations[key] = value;
+  }
+  const refs = spec.refs ?? spec.extra_refs?.[0];
+  if (refs) {
+    candidate[ProwLabels.org] = refs.org;
+    candidate[ProwLabels.repo] = refs.repo;
+    candidate[ProwLabels.baseRef] = refs.base_ref ?? '';
+    const pull = refs.pulls?.[0];
     if (pull) candidate[ProwLabels.pull] = String(pull.number);
   }
   Object.assign(candidate, extraLabels);
@@ -120,7 +124,7 @@ export function labelsAndAnnotationsForSpec(
     const sane = sanitizeLabelValue(value);
     if (sane !== undefined) labels[key] = sane;
   }
-  return { labels, annotations: { [JOB_ANNOTATION]: spec.job, ...extraAnnotations } };
+  return { labels, annotations: { ...annotations, ...extraAnnotations } };
 }
 
 /** Options for {@link newProwJob}; the seams exist for golden tests and deterministic names. */

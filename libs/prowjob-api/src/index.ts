@@ -1,5 +1,5 @@
 export * from './types';
-export { JOB_ANNOTATION, ProwLabels, RESERVED_LABELS, isValidLabelValue, sanitizeLabelValue, truncateJobNameForLabel } from './labels';
+export { JOB_ANNOTATION, ProwLabels, RESERVED_LABELS, isValidLabelValue, sanitizeLabelValue, truncateForLabel } from './labels';
 export {
   completePrimaryRefs,
   formatTime,
@@ -11,3 +11,4 @@ export {
   presubmitSpec,
   type NewProwJobOptions,
 } from './build';
+export { canonicalGoDuration, formatGoDuration, parseGoDuration } from './go-duration';

@@ -28,9 +28,9 @@ export function isValidLabelValue(value: string): boolean {
   return value.length <= LABEL_VALUE_MAX && LABEL_VALUE.test(value);
 }
 
-/** Prow's cut of a long job name for its label: first 63 characters, trailing `.` and `-` trimmed. */
-export function truncateJobNameForLabel(job: string): string {
-  return job.length > LABEL_VALUE_MAX ? job.slice(0, LABEL_VALUE_MAX).replace(/[.-]+$/, '') : job;
+/** Prow's cut of a long job name or context for its label: first 63 characters, trailing `.`, `_` and `-` trimmed. */
+export function truncateForLabel(value: string): string {
+  return value.length > LABEL_VALUE_MAX ? value.slice(0, LABEL_VALUE_MAX).replace(/[._-]+$/, '') : value;
 }
 
 /**

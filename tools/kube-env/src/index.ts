@@ -3,3 +3,4 @@ export { startKubeEnv, type KubeEnv, type KubeEnvOptions } from './kube-env';
 export { runMkpj, type MkpjArgs } from './mkpj';
 export { freePort, startProcess, waitUntil, type Managed } from './processes';
 export { writeKubeconfig } from './kubeconfig';
+export { sharedKubeEnv, type SharedKubeEnv } from './jest-env';

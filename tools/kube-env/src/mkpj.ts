@@ -26,7 +26,9 @@ export async function runMkpj(bin: string, args: MkpjArgs): Promise<Record<strin
   if (args.pullNumber !== undefined) argv.push('--pull-number', String(args.pullNumber));
   if (args.pullSha !== undefined) argv.push('--pull-sha', args.pullSha);
   if (args.pullAuthor !== undefined) argv.push('--pull-author', args.pullAuthor);
-  const { stdout } = await run(bin, argv, { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 }).catch((err: Error & { stderr?: string }) => {
+  const running = run(bin, argv, { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 });
+  running.child.stdin?.end(); // mkpj prompts for anything missing; an empty stdin makes it fail instead of wait
+  const { stdout } = await running.catch((err: Error & { stderr?: string }) => {
     throw new Error(`mkpj ${argv.join(' ')} failed:\n${err.stderr ?? err.message}`);
   });
   return load(stdout) as Record<string, unknown>;
