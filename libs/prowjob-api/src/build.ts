@@ -22,7 +22,7 @@ function specFromJobBase(job: JobBase): ProwJobSpec {
   put(spec, 'error_on_eviction', job.error_on_eviction);
   put(spec, 'extra_refs', decorateExtraRefs(job));
   put(spec, 'decoration_config', clone(job.decoration_config));
-  put(spec, 'pod_spec', clone(job.spec));
+  put(spec, 'pod_spec', withGoZeroValues(clone(job.spec)));
   put(spec, 'pipeline_run_spec', clone(job.pipeline_run_spec));
   put(spec, 'tekton_pipeline_run_spec', clone(job.tekton_pipeline_run_spec));
   put(spec, 'reporter_config', clone(job.reporter_config));
@@ -31,6 +31,21 @@ function specFromJobBase(job: JobBase): ProwJobSpec {
   put(spec, 'prowjob_defaults', clone(job.prowjob_defaults));
   put(spec, 'job_queue_name', job.job_queue_name);
   return spec;
+}
+
+/**
+ * The pod spec as Go's encoder writes it: a container's `name` even when empty (the ProwJob CRD's schema
+ * requires the key, so a spec without it is refused), and no empty env `value` (omitempty).
+ */
+function withGoZeroValues(podSpec: ProwJobSpec['pod_spec']): ProwJobSpec['pod_spec'] {
+  if (!podSpec) return podSpec;
+  for (const list of [podSpec.containers, podSpec.initContainers]) {
+    for (const container of list ?? []) {
+      container.name ??= '';
+      for (const env of container.env ?? []) if (env.value === '') delete env.value;
+    }
+  }
+  return podSpec;
 }
 
 function decorateRefs(refs: Refs, job: JobBase): Refs {

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 
 /**
- * Drops what Go's encoder writes for unset fields (`name: ""`, `resources: {}`, `creationTimestamp: null`),
- * which Kubernetes reads as absent, so both sides compare by meaning.
+ * Drops what Go's encoder writes for unset struct fields (`resources: {}`, `creationTimestamp: null`), which
+ * Kubernetes reads as absent. Empty strings stay: the CRD schema tells `name: ""` from a missing name.
  */
 export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -10,7 +10,7 @@ export function canonical(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const c = canonical(v);
-      if (c === '' || c === null || c === undefined) continue;
+      if (c === null || c === undefined) continue;
       if (typeof c === 'object' && !Array.isArray(c) && Object.keys(c as object).length === 0) continue;
       out[k] = c;
     }

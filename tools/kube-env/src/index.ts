@@ -1,5 +1,5 @@
 export { componentDir, ensureBinaries, type Binaries, type Component } from './binaries';
-export { startKubeEnv, type KubeEnv, type KubeEnvOptions } from './kube-env';
+export { applyObjects, createNamespace, serviceAccountKubeconfig, startKubeEnv, type KubeEnv, type KubeEnvOptions } from './kube-env';
 export { runMkpj, type MkpjArgs } from './mkpj';
 export { freePort, startProcess, waitUntil, type Managed } from './processes';
 export { writeKubeconfig } from './kubeconfig';

@@ -70,11 +70,7 @@ export async function startKubeEnv(opts: KubeEnvOptions = {}): Promise<KubeEnv> 
       kubeConfig,
       processes,
       stop,
-      serviceAccountKubeconfig: async (namespace, name) => {
-        const core = kubeConfig.makeApiClient(CoreV1Api);
-        const issued = await core.createNamespacedServiceAccountToken({ namespace, name, body: { spec: { audiences: [SERVICE_ACCOUNT_ISSUER], expirationSeconds: 3600 } } });
-        return writeKubeconfig(join(dir, `kubeconfig-${namespace}-${name}`), server, issued.status?.token ?? '', `${namespace}-${name}`);
-      },
+      serviceAccountKubeconfig: (namespace, name) => serviceAccountKubeconfig(kubeConfig, join(dir, `kubeconfig-${namespace}-${name}`), namespace, name),
       applyObjects: (objects, applyOpts = {}) => applyObjects(applyOpts.kubeConfig ?? kubeConfig, objects, applyOpts.dryRun ?? false),
     };
   } catch (err) {
@@ -147,7 +143,7 @@ async function installProwJobCrd(kc: KubeConfig, server: string, token: string, 
   }, { timeoutMs: 30_000 });
 }
 
-async function createNamespace(kc: KubeConfig, name: string): Promise<void> {
+export async function createNamespace(kc: KubeConfig, name: string): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name } } });
   // There is no controller-manager to create it, and pods are refused without it.
@@ -165,7 +161,15 @@ async function startPlank(bin: string, kubeconfig: string, prow: { configPath: s
   return plank;
 }
 
-async function applyObjects(kc: KubeConfig, objects: KubernetesObject[], dryRun: boolean): Promise<KubernetesObject[]> {
+/** A kubeconfig (at `path`) that authenticates as the ServiceAccount, with a token the API server issued. */
+export async function serviceAccountKubeconfig(admin: KubeConfig, path: string, namespace: string, name: string): Promise<string> {
+  const core = admin.makeApiClient(CoreV1Api);
+  const issued = await core.createNamespacedServiceAccountToken({ namespace, name, body: { spec: { audiences: [SERVICE_ACCOUNT_ISSUER], expirationSeconds: 3600 } } });
+  return writeKubeconfig(path, admin.getCurrentCluster()?.server ?? '', issued.status?.token ?? '', `${namespace}-${name}`);
+}
+
+/** Server-side apply of each object, optionally as a server-side dry run; returns what the server answered. */
+export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[], dryRun: boolean): Promise<KubernetesObject[]> {
   const api = KubernetesObjectApi.makeApiClient(kc);
   const applied: KubernetesObject[] = [];
   for (const obj of objects) {
