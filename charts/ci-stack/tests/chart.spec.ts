@@ -112,10 +112,14 @@ describe('non-default values', () => {
       cimaster: { store: 'redis', redis: { builtIn: { enabled: true, password: 'pw' } }, auth: { enabled: true, tokens: 'tokens: []' }, createCluster: { tokenSecret: 'mt-client' } },
       metrics: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true } },
     });
+    // A value such as the Redis prefix "cimaster:" must reach the container as a string, not a YAML mapping.
+    for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+      for (const c of podSpec(d).containers) expect((c.args ?? []).filter((a) => typeof a !== 'string')).toEqual([]);
+    }
     expect(find(objects, 'Role', 'rel-ci-stack-manual-trigger').metadata.namespace).toBe('prow');
     expect(objects.some((o) => o.kind === 'Role' && o.metadata.name === 'rel-ci-stack-cimaster')).toBe(false);
     const [c] = podSpec(find(objects, 'Deployment', 'rel-ci-stack-cimaster')).containers;
-    expect(c.args).toEqual(expect.arrayContaining(['--store=redis', '--redis-url=redis://rel-ci-stack-redis:6379/0', '--redis-password-file=/etc/cimaster-redis/password', '--manual-trigger-token-file=/etc/cimaster-mt-token/token', '--auth-config=/etc/cimaster-auth/tokens.yaml']));
+    expect(c.args).toEqual(expect.arrayContaining(['--redis-prefix=cimaster:', '--store=redis', '--redis-url=redis://rel-ci-stack-redis:6379/0', '--redis-password-file=/etc/cimaster-redis/password', '--manual-trigger-token-file=/etc/cimaster-mt-token/token', '--auth-config=/etc/cimaster-auth/tokens.yaml']));
     expect(find(objects, 'Secret', 'rel-ci-stack-cimaster-auth')).toMatchObject({ stringData: { 'tokens.yaml': 'tokens: []' } });
     expect(objects.some((o) => o.kind === 'Secret' && o.metadata.name === 'rel-ci-stack-manual-trigger-auth')).toBe(false);
     const mt = podSpec(find(objects, 'Deployment', 'rel-ci-stack-manual-trigger'));
