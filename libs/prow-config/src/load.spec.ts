@@ -60,6 +60,10 @@ describe('validation: every problem reported with file, line and job', () => {
       'jobs/a.yaml: job j: presubmit: volumeMount named "ghost" is undefined',
       'jobs/a.yaml: job j: presubmit: mount ghost at /tools conflicts with decoration mount',
     ]],
+    ['volumes of decoration secrets are reserved', `presubmits:\n  o/r:\n  - name: j\n    decorate: true\n    decoration_config: {ssh_key_secrets: [ssh-key], timeout: 1h}\n    spec:\n      containers: [{image: a, command: [x], env: [{name: PULL_TITLE, value: t}]}]\n      volumes: [{name: ssh-key, emptyDir: {}}]\n`, [
+      'jobs/a.yaml: job j: presubmit: env PULL_TITLE is reserved',
+      'jobs/a.yaml: job j: presubmit: volume ssh-key is a reserved for decoration',
+    ]],
     ['several containers need decoration', `periodics:\n- name: p\n  interval: 1h\n  spec: {containers: [{image: a}, {image: b}]}\n`, ['jobs/a.yaml: job p: periodic: pod utility decoration must be enabled to use multiple containers: 2']],
     ['bad decoration duration', `postsubmits:\n  o/r:\n  - name: j\n    decorate: true\n    decoration_config: {timeout: 2days}\n    ${container}\n`, ['jobs/a.yaml: job j: decoration_config.timeout: invalid duration "2days" (use Go\'s form, like 2h or 90s)']],
     ['not org/repo', `presubmits:\n  just-a-repo:\n  - name: j\n    ${container}\n`, ['jobs/a.yaml: presubmits key "just-a-repo" must be org/repo']],

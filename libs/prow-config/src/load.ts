@@ -172,7 +172,7 @@ function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProbl
       const clash = mergePreset(preset, job);
       if (clash) problems.push({ file: job.source_path, job: job.name, message: clash });
     }
-    for (const message of podSpecProblems(kind, job.spec as Parameters<typeof podSpecProblems>[1], job.decoration_config !== undefined)) {
+    for (const message of podSpecProblems(kind, job.spec as Parameters<typeof podSpecProblems>[1], job.decoration_config)) {
       problems.push({ file: job.source_path, job: job.name, message: `${kind}: ${message}` });
     }
   };

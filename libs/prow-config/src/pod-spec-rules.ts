@@ -9,7 +9,7 @@ const POD_UTILITY_CONTAINERS = new Set(['clonerefs', 'initupload', 'place-entryp
 // The downward-API variables Prow sets for each job type; a job may not set them itself.
 const BASE_ENV = ['CI', 'JOB_NAME', 'JOB_SPEC', 'JOB_TYPE', 'PROW_JOB_ID', 'BUILD_ID', 'BUILD_NUMBER'];
 const REFS_ENV = ['REPO_OWNER', 'REPO_NAME', 'PULL_BASE_REF', 'PULL_BASE_SHA', 'PULL_REFS'];
-const PULL_ENV = ['PULL_NUMBER', 'PULL_PULL_SHA', 'PULL_HEAD_REF'];
+const PULL_ENV = ['PULL_NUMBER', 'PULL_PULL_SHA', 'PULL_HEAD_REF', 'PULL_TITLE'];
 
 export function reservedEnvFor(kind: JobKind): Set<string> {
   if (kind === 'periodic') return new Set(BASE_ENV);
@@ -24,6 +24,11 @@ interface Container extends Named {
   env?: Named[];
   volumeMounts?: Array<Named & { mountPath?: string }>;
 }
+/** The decoration settings that add volumes of their own. */
+interface DecorationSecrets {
+  oauth_token_secret?: { name?: string };
+  ssh_key_secrets?: string[];
+}
 interface PodSpec {
   initContainers?: unknown[];
   containers?: Container[];
@@ -34,8 +39,10 @@ interface PodSpec {
  * Prow's pod spec rules (config.validatePodSpec), checked after presets are merged, every problem
  * reported rather than the first.
  */
-export function podSpecProblems(kind: JobKind, spec: PodSpec | undefined, decorated: boolean): string[] {
+export function podSpecProblems(kind: JobKind, spec: PodSpec | undefined, decoration: DecorationSecrets | undefined): string[] {
   if (!spec) return [];
+  const decorated = decoration !== undefined;
+  const decorationVolumes = new Set([...DECORATION_VOLUMES, ...(decoration?.oauth_token_secret?.name ? [decoration.oauth_token_secret.name] : []), ...(decoration?.ssh_key_secrets ?? [])]);
   const problems: string[] = [];
   if (spec.initContainers?.length) problems.push('pod spec may not use init containers');
   const containers = spec.containers ?? [];
@@ -55,11 +62,11 @@ export function podSpecProblems(kind: JobKind, spec: PodSpec | undefined, decora
   for (const { name = '' } of spec.volumes ?? []) {
     if (volumes.has(name)) problems.push(`volume named ${JSON.stringify(name)} is defined more than once`);
     volumes.add(name);
-    if (DECORATION_VOLUMES.has(name)) problems.push(`volume ${name} is a reserved for decoration`);
+    if (decorationVolumes.has(name)) problems.push(`volume ${name} is a reserved for decoration`);
   }
   for (const c of containers) {
     for (const { name = '', mountPath = '' } of c.volumeMounts ?? []) {
-      if (!volumes.has(name) && !DECORATION_VOLUMES.has(name)) problems.push(`volumeMount named ${JSON.stringify(name)} is undefined`);
+      if (!volumes.has(name) && !decorationVolumes.has(name)) problems.push(`volumeMount named ${JSON.stringify(name)} is undefined`);
       if (DECORATION_MOUNTS_ON_TEST_CONTAINER.has(name)) problems.push(`volumeMount name ${name} is reserved for decoration`);
       if (DECORATION_MOUNT_PATHS.has(mountPath)) problems.push(`mount ${name} at ${mountPath} conflicts with decoration mount`);
     }

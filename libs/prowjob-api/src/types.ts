@@ -67,6 +67,8 @@ export interface DecorationConfig extends KubeObject {
   utility_images?: { clonerefs?: string; initupload?: string; entrypoint?: string; sidecar?: string };
   gcs_configuration?: KubeObject;
   gcs_credentials_secret?: string;
+  oauth_token_secret?: { name?: string; key?: string };
+  ssh_key_secrets?: string[];
   skip_cloning?: boolean;
   blobless_fetch?: boolean;
 }
