@@ -93,6 +93,15 @@ describe('validation: every problem reported with file, line and job', () => {
 });
 
 describe('loading', () => {
+  it("reads integers as Prow's YAML reader does: a leading zero is octal", async () => {
+    await write({
+      'config.yaml': 'pod_namespace: pods\n',
+      'jobs/a.yaml': 'periodics:\n- name: p\n  interval: 1h\n  spec:\n    containers: [{image: x}]\n    volumes: [{name: s, secret: {secretName: s, defaultMode: 0400}}]\n',
+    });
+    const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
+    expect((loaded.index.periodic('p')!.spec as { volumes: Array<{ secret: { defaultMode: number } }> }).volumes[0].secret.defaultMode).toBe(0o400);
+  });
+
   it('follows the ..data symlink layout of a mounted ConfigMap, reading each key once', async () => {
     await write({ 'config.yaml': '', 'cm/..2026_11_24/jobs.yaml': `periodics:\n- name: p\n  interval: 1h\n  ${container}\n` });
     await symlink('..2026_11_24', join(dir, 'cm/..data'));

@@ -64,7 +64,15 @@ function jobBody(name: string, next: (n: number) => number, periodicOrg: string 
   if (periodicOrg) lines.push('extra_refs:', `  - org: ${periodicOrg}`, `    repo: ${repo}`, '    base_ref: master');
   lines.push('labels:', '  preset-service-account: "true"');
   if (next(2) === 0) lines.push('  preset-dind-enabled: "true"');
-  lines.push('annotations:', `  testgrid-dashboards: sig-testing-${next(20)}`, `  testgrid-tab-name: ${name.slice(0, 40)}`, `  description: Runs the ${name} suite against the tree.`);
+  lines.push(
+    'annotations:',
+    `  testgrid-dashboards: sig-testing-${next(20)}, sig-release-master-informing`,
+    `  testgrid-tab-name: ${name.slice(0, 40)}`,
+    '  testgrid-alert-email: kubernetes-sig-testing-alerts@googlegroups.com',
+    '  testgrid-num-failures-to-alert: "3"',
+    '  testgrid-num-columns-recent: "20"',
+    `  description: Runs the ${name} suite against the tree, on GCE with the latest CI build, and reports to testgrid.`,
+  );
   lines.push(
     'spec:',
     '  containers:',
@@ -74,18 +82,40 @@ function jobBody(name: string, next: (n: number) => number, periodicOrg: string 
     '      args:',
     '        - ./hack/jenkins/test-dockerized.sh',
     `        - --timeout=${30 + next(90)}m`,
+    '        - --check-leaked-resources',
+    `        - --cluster=e2e-${repo}`,
+    '        - --extract=ci/latest',
+    '        - --gcp-node-image=gci',
+    '        - --gcp-zone=us-west1-b',
+    '        - --provider=gce',
+    "        - --test_args=--ginkgo.focus=\\[Conformance\\] --ginkgo.skip=\\[Slow\\]|\\[Serial\\]|\\[Disruptive\\]|\\[Flaky\\]|\\[Feature:.+\\] --minStartupPods=8",
     '      env:',
     '        - name: KUBE_VERBOSE',
     `          value: "${next(5)}"`,
+    '        - name: KUBE_GCE_ENABLE_IP_ALIASES',
+    '          value: "true"',
+    '        - name: E2E_GOOGLE_APPLICATION_CREDENTIALS',
+    '          value: /etc/service-account/service-account.json',
+    '        - name: CLOUDSDK_CORE_PRINT_UNHANDLED_TRACEBACKS',
+    '          value: "1"',
     '      resources:',
     '        requests:',
-    `          cpu: "${1 + next(7)}"`,
+    // Unquoted numbers and milli-CPUs, as real configs write them; Prow canonicalizes both.
+    next(2) === 0 ? `          cpu: ${1 + next(7)}` : `          cpu: ${1 + next(7)}000m`,
     `          memory: ${2 + next(30)}Gi`,
     '        limits:',
     `          cpu: "${1 + next(7)}"`,
     `          memory: ${2 + next(30)}Gi`,
     '      securityContext:',
     '        privileged: true',
+    '      volumeMounts:',
+    '        - name: ssh',
+    '          mountPath: /etc/ssh-key-secret',
+    '  volumes:',
+    '    - name: ssh',
+    '      secret:',
+    '        secretName: ssh-key-secret',
+    '        defaultMode: 0400',
   );
   return lines;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ProwLabels, sanitizeLabelValue, truncateForLabel } from './labels';
+import { canonicalQuantity } from './quantity';
 import type { JobBase, Periodic, Postsubmit, Presubmit, ProwJob, ProwJobSpec, Refs } from './types';
 
 /** A deep copy of plain JSON data, so a built ProwJob never aliases the loaded config. */
@@ -22,7 +23,7 @@ function specFromJobBase(job: JobBase): ProwJobSpec {
   put(spec, 'error_on_eviction', job.error_on_eviction);
   put(spec, 'extra_refs', decorateExtraRefs(job));
   put(spec, 'decoration_config', clone(job.decoration_config));
-  put(spec, 'pod_spec', withGoZeroValues(clone(job.spec)));
+  put(spec, 'pod_spec', asProwWritesIt(clone(job.spec)));
   put(spec, 'pipeline_run_spec', clone(job.pipeline_run_spec));
   put(spec, 'tekton_pipeline_run_spec', clone(job.tekton_pipeline_run_spec));
   put(spec, 'reporter_config', clone(job.reporter_config));
@@ -34,18 +35,43 @@ function specFromJobBase(job: JobBase): ProwJobSpec {
 }
 
 /**
- * The pod spec as Go's encoder writes it: a container's `name` even when empty (the ProwJob CRD's schema
- * requires the key, so a spec without it is refused), and no empty env `value` (omitempty).
+ * The pod spec as Prow writes it after reading it into Go's types: a container's `name` even when empty (the
+ * ProwJob CRD requires the key), no empty env `value` (omitempty), strings where Kubernetes has strings
+ * (`value: 1` → "1"), and resource quantities in canonical form (`cpu: 7` → "7", `4000m` → "4").
  */
-function withGoZeroValues(podSpec: ProwJobSpec['pod_spec']): ProwJobSpec['pod_spec'] {
+function asProwWritesIt(podSpec: ProwJobSpec['pod_spec']): ProwJobSpec['pod_spec'] {
   if (!podSpec) return podSpec;
   for (const list of [podSpec.containers, podSpec.initContainers]) {
     for (const container of list ?? []) {
       container.name ??= '';
-      for (const env of container.env ?? []) if (env.value === '') delete env.value;
+      for (const field of ['command', 'args'] as const) {
+        const items = container[field];
+        if (Array.isArray(items)) container[field] = items.map(scalarText);
+      }
+      for (const env of container.env ?? []) {
+        if (env.value !== undefined && env.value !== null) env.value = scalarText(env.value);
+        if (env.value === '') delete env.value;
+      }
+      const resources = container.resources as Record<string, Record<string, unknown> | undefined> | undefined;
+      for (const bucket of [resources?.requests, resources?.limits]) canonicalQuantities(bucket);
     }
   }
+  for (const volume of (podSpec.volumes ?? []) as Array<{ emptyDir?: { sizeLimit?: unknown } }>) {
+    if (volume.emptyDir?.sizeLimit !== undefined) volume.emptyDir.sizeLimit = canonicalQuantity(volume.emptyDir.sizeLimit as string) ?? volume.emptyDir.sizeLimit;
+  }
+  canonicalQuantities(podSpec.overhead as Record<string, unknown> | undefined);
   return podSpec;
+}
+
+function canonicalQuantities(bucket: Record<string, unknown> | undefined): void {
+  for (const [key, value] of Object.entries(bucket ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number') bucket![key] = canonicalQuantity(value) ?? value;
+  }
+}
+
+/** What Go keeps in a string field when YAML gave a number or a boolean. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' ? value : String(value);
 }
 
 function decorateRefs(refs: Refs, job: JobBase): Refs {

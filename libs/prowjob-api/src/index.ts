@@ -12,3 +12,4 @@ export {
   type NewProwJobOptions,
 } from './build';
 export { canonicalGoDuration, formatGoDuration, parseGoDuration } from './go-duration';
+export { canonicalQuantity } from './quantity';

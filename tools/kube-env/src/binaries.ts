@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -17,15 +17,20 @@ export interface Binaries {
   helm: string;
 }
 
-// From the sources (tools/kube-env/src) or from the bundled CLI (dist/tools/kube-env).
-const BUILD_SCRIPT = [resolve(__dirname, '..', 'build.sh'), resolve(__dirname, '..', '..', '..', 'tools', 'kube-env', 'build.sh')].find((p) => existsSync(p)) ?? 'build.sh';
+/** build.sh, found from the sources (tools/kube-env/src) or from any bundle under dist/ by walking up. */
+function buildScript(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    for (const candidate of [join(dir, 'build.sh'), join(dir, 'tools', 'kube-env', 'build.sh')]) if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`kube-env: cannot find tools/kube-env/build.sh above ${__dirname}`);
+  }
+}
 
 /**
  * Directory holding the built component, building it from Go modules first if the cache lacks it.
  * build.sh serializes concurrent builds, so parallel callers never build twice.
  */
 export async function componentDir(component: Component): Promise<string> {
-  const { stdout } = await run('bash', [BUILD_SCRIPT, component], { maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000 }).catch((err: Error & { stderr?: string }) => {
+  const { stdout } = await run('bash', [buildScript(), component], { maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000 }).catch((err: Error & { stderr?: string }) => {
     throw new Error(`kube-env: building ${component} failed:\n${err.stderr ?? err.message}`);
   });
   return stdout.trim().split('\n').pop() ?? '';

@@ -1,0 +1,139 @@
+// Shared pieces of the benchmark scripts: a keep-alive HTTP load generator, percentiles, child processes.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..', '..');
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50ms: number;
+  p99ms: number;
+  statuses: Record<string, number>;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export interface Reply {
+  status: number;
+  body: string;
+}
+export type Send = (method: string, path: string, body?: string) => Promise<Reply>;
+
+/** One request on a keep-alive agent; status 0 on a network error. */
+function request(agent: http.Agent, url: URL, method: string, body?: string): Promise<Reply> {
+  return new Promise((done) => {
+    const req = http.request(url, { method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', () => done({ status: 0, body: '' }));
+    req.end(body);
+  });
+}
+
+/**
+ * `concurrency` clients, each running `step` back to back until `durationMs` passes or `total` steps are done.
+ * A step may make several requests (e.g. getvacant then finishtest); its latency is the whole step.
+ */
+export async function load(opts: {
+  concurrency: number;
+  durationMs?: number;
+  total?: number;
+  /** One unit of work; returns the status that counts (the last request's, or the first failure's). */
+  step: (client: number, send: Send) => Promise<number>;
+  base: string;
+}): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  let started = 0;
+  const t0 = performance.now();
+  const deadline = t0 + (opts.durationMs ?? Infinity);
+  const send: Send = (method, path, body) => request(agent, new URL(path, opts.base), method, body);
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async (_, client) => {
+      while (performance.now() < deadline && (opts.total === undefined || started < opts.total)) {
+        started++;
+        const s = performance.now();
+        const status = await opts.step(client, send);
+        latencies.push(performance.now() - s);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (status === 0 || status >= 500) errors++;
+      }
+    }),
+  );
+  agent.destroy();
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50ms: percentile(latencies, 50), p99ms: percentile(latencies, 99), statuses };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export interface Child {
+  proc: ChildProcess;
+  url: string;
+  rssMiB(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts a node script with args (PORT is passed as --port unless `portFlag` is false) and waits for `readyPath`. */
+export async function startNode(script: string, args: string[], opts: { readyPath?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Child> {
+  const port = await freePort();
+  const metricsPort = await freePort();
+  const proc = spawn(process.execPath, [script, '--host', '127.0.0.1', '--port', String(port), '--metrics-port', String(metricsPort), '--log-level', 'error', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...opts.env },
+  });
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${script} exited: ${stderr}`);
+    const ok = await fetch(url + (opts.readyPath ?? '/readyz')).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > until) throw new Error(`${script} not ready: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    proc,
+    url,
+    rssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    stop: () => new Promise((done) => {
+      proc.once('exit', () => done());
+      proc.kill('SIGTERM');
+    }),
+  };
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function printTable(title: string, rows: Array<Record<string, string | number>>): void {
+  process.stdout.write(`\n${title}\n`);
+  const cols = Object.keys(rows[0] ?? {});
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  process.stdout.write(`| ${cols.map((c, i) => c.padEnd(width[i])).join(' | ')} |\n|${width.map((w) => '-'.repeat(w + 2)).join('|')}|\n`);
+  for (const r of rows) process.stdout.write(`| ${cols.map((c, i) => String(r[c]).padEnd(width[i])).join(' | ')} |\n`);
+}
