@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { DecorationConfig, JobBase, Periodic, Postsubmit, Presubmit } from '@ci-stack/prowjob-api';
 import { canonicalGoDuration } from '@ci-stack/prowjob-api';
 import { branchersIntersect } from './branches';
@@ -7,7 +8,7 @@ import { JobIndex } from './job-index';
 import { checkJobShape, type JobKind } from './job-shape';
 import { podSpecProblems } from './pod-spec-rules';
 import { entriesFromMap, mergePreset, resolveDefaults, type DefaultEntry, type Preset } from './merge';
-import { parseYamlFile, type ParsedFile } from './parse';
+import { parseYamlFile, parseYamlText, type ParsedFile } from './parse';
 import { ConfigLoadError, type ConfigProblem } from './problems';
 
 /** Where Prow's config lives: `--config-path` and `--job-config-path` (a file or a directory). */
@@ -58,9 +59,10 @@ export async function inspectProwConfig(paths: ProwConfigPaths, now: () => Date 
   const collected: Collected = { presubmits: new Map(), postsubmits: new Map(), periodics: [], presets: [] };
   const config = main ? defaultConfig(main.data, main.file, problems) : undefined;
   if (main) collectJobs(main, collected, problems);
-  for (const file of jobFiles) {
-    await yieldToEventLoop();
-    const parsed = await parseYamlFile(file, problems);
+  const slice = timeSlicer(SLICE_MS);
+  for await (const [file, text] of readConcurrently(jobFiles, problems)) {
+    await slice();
+    const parsed = parseYamlText(file, text, problems);
     if (parsed) collectJobs(parsed, collected, problems);
   }
   const counts = {
@@ -68,8 +70,10 @@ export async function inspectProwConfig(paths: ProwConfigPaths, now: () => Date 
     postsubmits: sum(collected.postsubmits),
     periodics: collected.periodics.length,
   };
-  if (config) finalizeJobs(config, collected, problems);
+  if (config) await finalizeJobs(config, collected, problems, slice);
+  await slice();
   validateDuplicates(collected, problems);
+  await slice();
   if (!config || problems.length > 0) return { problems, counts };
   const index = new JobIndex(collected.presubmits, collected.postsubmits, collected.periodics);
   return { problems, counts, loaded: { config, index, presets: collected.presets, files: [paths.configPath, ...jobFiles], loadedAt: now() } };
@@ -81,8 +85,36 @@ function sum(map: Map<string, unknown[]>): number {
   return n;
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** Work runs in slices of at most this long between yields, so a reload never holds up requests for long. */
+const SLICE_MS = 10;
+const READ_CONCURRENCY = 32;
+
+/** Resolves at once while the current slice lasts; once it has run `ms`, yields to the event loop first. */
+function timeSlicer(ms: number): () => Promise<void> {
+  let started = performance.now();
+  return async () => {
+    if (performance.now() - started < ms) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    started = performance.now();
+  };
+}
+
+/** Reads the files with a few reads in flight (sequential reads spend most of a load waiting), in order. */
+async function* readConcurrently(files: string[], problems: ConfigProblem[]): AsyncGenerator<[string, string]> {
+  const reads = new Map<number, Promise<string | undefined>>();
+  const start = (i: number) => {
+    if (i < files.length) reads.set(i, readFile(files[i], 'utf8').catch((err: NodeJS.ErrnoException) => {
+      problems.push({ file: files[i], message: `cannot read file: ${err.code ?? String(err)}` });
+      return undefined;
+    }));
+  };
+  for (let i = 0; i < Math.min(READ_CONCURRENCY, files.length); i++) start(i);
+  for (let i = 0; i < files.length; i++) {
+    const text = await reads.get(i);
+    reads.delete(i);
+    start(i + READ_CONCURRENCY);
+    if (text !== undefined) yield [files[i], text];
+  }
 }
 
 function defaultConfig(data: Record<string, unknown>, file: string, problems: ConfigProblem[]): ProwConfig | undefined {
@@ -156,7 +188,7 @@ function decorationEntries(plank: PlankConfig): DefaultEntry<DecorationConfig>[]
 }
 
 /** Prow's defaulting and finalizing, in Prow's order: job base defaults, decoration defaults, then presets. */
-function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProblem[]): void {
+async function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProblem[], slice: () => Promise<void>): Promise<void> {
   const decoration = decorationEntries(config.plank);
   const finalize = (job: JobBase, repo: string, kind: JobKind): void => {
     job.agent ||= 'kubernetes';
@@ -184,17 +216,20 @@ function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProbl
         job.rerun_command = `/test ${job.name}`;
       }
       finalize(job, repo, 'presubmit');
+      await slice();
     }
   }
   for (const [repo, list] of jobs.postsubmits) {
     for (const job of list) {
       job.context ||= job.name;
       finalize(job, repo, 'postsubmit');
+      await slice();
     }
   }
   for (const job of jobs.periodics) {
     const ref = job.extra_refs?.[0];
     finalize(job, ref ? `${ref.org}/${ref.repo}` : '', 'periodic');
+    await slice();
   }
 }
 

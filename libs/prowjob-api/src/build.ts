@@ -3,9 +3,13 @@ import { ProwLabels, sanitizeLabelValue, truncateForLabel } from './labels';
 import { canonicalQuantity } from './quantity';
 import type { JobBase, Periodic, Postsubmit, Presubmit, ProwJob, ProwJobSpec, Refs } from './types';
 
-/** A deep copy of plain JSON data, so a built ProwJob never aliases the loaded config. */
+/** A deep copy of plain data (what YAML and JSON give), so a built ProwJob never aliases the loaded config. */
 function clone<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = clone((value as Record<string, unknown>)[key]);
+  return out as T;
 }
 
 /** Sets `target[key]` only when the value is present, as Go's `omitempty` JSON encoding would show it. */

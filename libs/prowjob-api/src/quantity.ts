@@ -8,8 +8,18 @@ const NANO = 10n ** 9n;
 
 type Format = 'decimal' | 'binary' | 'exponent';
 
+const memo = new Map<string | number, string | undefined>();
+
 /** The canonical text of a quantity, or undefined when the value is not one. */
 export function canonicalQuantity(value: string | number): string | undefined {
+  // A config repeats a handful of values ("100m", "1Gi") thousands of times.
+  if (memo.has(value)) return memo.get(value);
+  const canonical = computeCanonical(value);
+  if (memo.size < 10_000) memo.set(value, canonical);
+  return canonical;
+}
+
+function computeCanonical(value: string | number): string | undefined {
   const text = typeof value === 'number' ? String(value) : value.trim();
   const m = QUANTITY.exec(text);
   if (!m) return undefined;
