@@ -44,7 +44,10 @@ export function createApp(deps: AppDeps): Express {
     const waitMs = (p.wait as number | undefined) ?? 0;
     if (waitMs > deps.maxWaitMs) throw new ValidationError(`wait must be at most ${deps.maxWaitMs / 1000}s`);
     const gone = new AbortController();
-    res.on('close', () => gone.abort());
+    // Only a client that left before its answer cancels the wait (an abort costs an exception object).
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     try {
       const got = await pool.getVacant({ build: str(p.build), job: str(p.job), region: p.region as string | undefined, waitMs, signal: gone.signal });
       deps.metrics.getVacant.inc({ outcome: 'allocated' });

@@ -39,6 +39,8 @@ export class BatchingPoolStore implements PoolStore {
   readonly stats = { conflicts: 0, writes: 0, batches: 0 };
   private readonly pending: Pending[] = [];
   private running = false;
+  /** The state this process last wrote, with its text: when the store still holds that text, no decode is needed. */
+  private lastWritten?: { text: string; state: PoolState };
 
   constructor(
     private readonly backend: VersionedBackend,
@@ -67,6 +69,9 @@ export class BatchingPoolStore implements PoolStore {
     this.running = true;
     try {
       while (this.pending.length > 0) {
+        // Let the requests that arrived in this turn of the event loop join the batch: with a fast backend
+        // (memory, or an idle Redis) a batch would otherwise hold one command, and each costs a full read and write.
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = this.pending.splice(0, this.opts.maxBatch ?? 256);
         this.stats.batches++;
         await this.runBatch(batch).catch((err: unknown) => batch.forEach((p) => p.reject(err)));
@@ -80,7 +85,9 @@ export class BatchingPoolStore implements PoolStore {
     const maxAttempts = this.opts.maxAttempts ?? 60;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const { text, version } = await this.backend.load();
-      const state = decodePool(text);
+      // Safe to reuse without a copy: commands that throw leave the state untouched, and a failed write drops it.
+      const state = text !== null && this.lastWritten?.text === text ? this.lastWritten.state : decodePool(text);
+      this.lastWritten = undefined;
       const now = this.opts.clock.now();
       const outcomes: Outcome[] = batch.map((p) => {
         try {
@@ -89,7 +96,10 @@ export class BatchingPoolStore implements PoolStore {
           return { ok: false, error };
         }
       });
-      if (outcomes.every((o) => !o.ok)) return settle(batch, outcomes);
+      if (outcomes.every((o) => !o.ok)) {
+        if (text !== null) this.lastWritten = { text, state }; // untouched: every command refused
+        return settle(batch, outcomes);
+      }
       const max = this.backend.maxBytes;
       const encoded = max === undefined ? encodePool(state) : fitToSize(state, max);
       if (encoded === undefined) {
@@ -104,6 +114,7 @@ export class BatchingPoolStore implements PoolStore {
       this.opts.onWrite?.(elapsed(started), saved);
       if (saved === 'ok') {
         this.stats.writes++;
+        this.lastWritten = { text: encoded, state };
         return settle(batch, outcomes);
       }
       this.stats.conflicts++;
