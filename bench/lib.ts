@@ -2,8 +2,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freePort } from '@ci-stack/service-kit/testing';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -78,17 +78,6 @@ export async function load(opts: {
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   return { requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50ms: percentile(latencies, 50), p99ms: percentile(latencies, 99), statuses };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 export interface Child {

@@ -1,7 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { ClusterNotFoundError, NoCapacityError, assertDnsLabel, type ClusterPool } from '@ci-stack/pool';
-import { ValidationError, allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
-import { ForbiddenError, type Caller, type Role, type TokenAuth } from './auth';
+import { ForbiddenError, ValidationError, allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
+import { type Caller, type Role, type TokenAuth } from './auth';
 import type { TriggerAnswer } from './create-cluster';
 import type { PoolMetrics } from './metrics';
 import { readParams, type ParamSpec } from './params';

@@ -1,9 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { load } from 'js-yaml';
-import { DomainError } from '@ci-stack/service-kit';
+import { ForbiddenError, UnauthenticatedError, WatchedFile } from '@ci-stack/service-kit';
 
 export type Role = 'admin' | 'e2e';
 
@@ -12,17 +9,6 @@ export interface Caller {
   role?: Role;
 }
 
-export class UnauthenticatedError extends DomainError {
-  constructor(message: string) {
-    super('unauthenticated', 'UNAUTHENTICATED', message);
-  }
-}
-
-export class ForbiddenError extends DomainError {
-  constructor(message: string) {
-    super('forbidden', 'FORBIDDEN', message);
-  }
-}
 
 interface Entry {
   identity: string;
@@ -67,28 +53,31 @@ function sha(token: string): Buffer {
 
 /** Bearer tokens from a mounted Secret, reloaded on change; a bad new file keeps the last good one. */
 export class TokenAuth {
-  private file: AuthFile = { entries: [], requireE2eToken: false };
-  private watcher?: FSWatcher;
-  lastError?: string;
+  private readonly source: WatchedFile<AuthFile>;
 
-  constructor(private readonly path: string) {}
-
-  async start(): Promise<void> {
-    this.file = parseAuthFile(await readFile(this.path, 'utf8'), this.path);
-    this.watcher = watch(dirname(this.path), { persistent: false }, () => void this.reload());
+  constructor(path: string) {
+    this.source = new WatchedFile(path, parseAuthFile);
   }
 
-  async reload(): Promise<void> {
-    try {
-      this.file = parseAuthFile(await readFile(this.path, 'utf8'), this.path);
-      this.lastError = undefined;
-    } catch (err) {
-      this.lastError = (err as Error).message;
-    }
+  async start(): Promise<void> {
+    await this.source.start();
+  }
+
+  reload(): Promise<void> {
+    return this.source.reload();
+  }
+
+  /** Why the newest token file was refused (the previous one stays in use), if it was. */
+  get lastError(): string | undefined {
+    return this.source.lastError;
   }
 
   close(): void {
-    this.watcher?.close();
+    this.source.close();
+  }
+
+  private get file(): AuthFile {
+    return this.source.current();
   }
 
   /** Who is calling (tokens compared in constant time); 401 for a bad token or a missing one that is required. */

@@ -1,10 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { watch, type FSWatcher } from 'node:fs';
-import { dirname } from 'node:path';
 import { load } from 'js-yaml';
 import type { ProwJobType } from '@ci-stack/prowjob-api';
-import { ForbiddenError, UnauthenticatedError } from './errors';
+import { ForbiddenError, UnauthenticatedError, WatchedFile } from '@ci-stack/service-kit';
 
 /** One allowlist entry: glob patterns (`*`) for org, repo and job name, and the job types allowed. */
 export interface Grant {
@@ -63,29 +60,27 @@ function digest(token: string): Buffer {
 
 /** The token file, reloaded when it changes; a bad new file keeps the last good one. */
 export class TokenAuthenticator {
-  private entries: TokenEntry[] = [];
-  private watcher?: FSWatcher;
-  lastError?: string;
+  private readonly source: WatchedFile<TokenEntry[]>;
 
-  constructor(private readonly path: string) {}
-
-  async start(): Promise<void> {
-    this.entries = parseAuthConfig(await readFile(this.path, 'utf8'), this.path);
-    // Watch the directory: a mounted Secret is updated by an atomic symlink swap.
-    this.watcher = watch(dirname(this.path), { persistent: false }, () => void this.reload());
+  constructor(path: string) {
+    this.source = new WatchedFile(path, parseAuthConfig);
   }
 
-  async reload(): Promise<void> {
-    try {
-      this.entries = parseAuthConfig(await readFile(this.path, 'utf8'), this.path);
-      this.lastError = undefined;
-    } catch (err) {
-      this.lastError = (err as Error).message;
-    }
+  async start(): Promise<void> {
+    await this.source.start();
+  }
+
+  reload(): Promise<void> {
+    return this.source.reload();
+  }
+
+  /** Why the newest token file was refused (the previous one stays in use), if it was. */
+  get lastError(): string | undefined {
+    return this.source.lastError;
   }
 
   close(): void {
-    this.watcher?.close();
+    this.source.close();
   }
 
   /** The principal for an `Authorization` header; 401 when it is missing or unknown. */
@@ -94,7 +89,7 @@ export class TokenAuthenticator {
     if (!match) throw new UnauthenticatedError("missing bearer token: send 'Authorization: Bearer <token>'");
     const offered = digest(match[1]);
     let found: TokenEntry | undefined;
-    for (const entry of this.entries) {
+    for (const entry of this.source.current()) {
       if (timingSafeEqual(entry.digest, offered)) found = entry;
     }
     if (!found) throw new UnauthenticatedError('unknown bearer token');

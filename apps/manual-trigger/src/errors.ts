@@ -33,17 +33,6 @@ export class DryRunError extends DomainError {
   }
 }
 
-export class UnauthenticatedError extends DomainError {
-  constructor(message: string) {
-    super('unauthenticated', 'UNAUTHENTICATED', message);
-  }
-}
-
-export class ForbiddenError extends DomainError {
-  constructor(message: string) {
-    super('forbidden', 'FORBIDDEN', message);
-  }
-}
 
 /** The ProwJob could not be created because the Kubernetes API failed us. */
 export class CreateFailedError extends DomainError {

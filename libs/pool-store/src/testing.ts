@@ -1,22 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterPool, HolderMismatchError, IllegalTransitionError, NoCapacityError, transitions, type PoolStore } from '@ci-stack/pool';
-import { FakeClock } from '@ci-stack/service-kit/testing';
-
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { FakeClock, freePort } from '@ci-stack/service-kit/testing';
 
 export interface RedisServer {
   url: string;

@@ -55,3 +55,17 @@ export class ValidationError extends DomainError {
 export function isDomainError(err: unknown): err is DomainError {
   return err instanceof DomainError;
 }
+
+/** No credentials, or credentials nobody issued (401). */
+export class UnauthenticatedError extends DomainError {
+  constructor(message: string) {
+    super('unauthenticated', 'UNAUTHENTICATED', message);
+  }
+}
+
+/** Known caller, not allowed to do this (403). */
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super('forbidden', 'FORBIDDEN', message);
+  }
+}

@@ -1,4 +1,5 @@
-export { DomainError, ValidationError, defaultStatusByKind, isDomainError, type ErrorKind } from './errors';
+export { DomainError, ForbiddenError, UnauthenticatedError, ValidationError, defaultStatusByKind, isDomainError, type ErrorKind } from './errors';
+export { WatchedFile } from './watched-file';
 export { systemClock, type Clock } from './clock';
 export { formatDuration, parseDuration } from './duration';
 export { createLogger, type Logger } from './logger';

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import pino, { type Logger } from 'pino';
 import type { Clock } from './clock';
 
@@ -39,4 +40,16 @@ export function capturingLogger(): { logger: Logger; lines: Array<Record<string,
     },
     text: () => raw.join(''),
   };
+}
+
+/** A free TCP port on loopback, for servers that tests and benchmarks start. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }

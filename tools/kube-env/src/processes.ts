@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '@ci-stack/service-kit/testing';
+
+export { freePort };
 
 /** A child process whose output is kept (the last 64 KiB) for error messages. */
 export interface Managed {
@@ -74,15 +76,4 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, opt
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
