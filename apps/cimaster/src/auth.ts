@@ -52,32 +52,13 @@ function sha(token: string): Buffer {
 }
 
 /** Bearer tokens from a mounted Secret, reloaded on change; a bad new file keeps the last good one. */
-export class TokenAuth {
-  private readonly source: WatchedFile<AuthFile>;
-
+export class TokenAuth extends WatchedFile<AuthFile> {
   constructor(path: string) {
-    this.source = new WatchedFile(path, parseAuthFile);
-  }
-
-  async start(): Promise<void> {
-    await this.source.start();
-  }
-
-  reload(): Promise<void> {
-    return this.source.reload();
-  }
-
-  /** Why the newest token file was refused (the previous one stays in use), if it was. */
-  get lastError(): string | undefined {
-    return this.source.lastError;
-  }
-
-  close(): void {
-    this.source.close();
+    super(path, parseAuthFile);
   }
 
   private get file(): AuthFile {
-    return this.source.current();
+    return this.current();
   }
 
   /** Who is calling (tokens compared in constant time); 401 for a bad token or a missing one that is required. */

@@ -59,28 +59,9 @@ function digest(token: string): Buffer {
 }
 
 /** The token file, reloaded when it changes; a bad new file keeps the last good one. */
-export class TokenAuthenticator {
-  private readonly source: WatchedFile<TokenEntry[]>;
-
+export class TokenAuthenticator extends WatchedFile<TokenEntry[]> {
   constructor(path: string) {
-    this.source = new WatchedFile(path, parseAuthConfig);
-  }
-
-  async start(): Promise<void> {
-    await this.source.start();
-  }
-
-  reload(): Promise<void> {
-    return this.source.reload();
-  }
-
-  /** Why the newest token file was refused (the previous one stays in use), if it was. */
-  get lastError(): string | undefined {
-    return this.source.lastError;
-  }
-
-  close(): void {
-    this.source.close();
+    super(path, parseAuthConfig);
   }
 
   /** The principal for an `Authorization` header; 401 when it is missing or unknown. */
@@ -89,7 +70,7 @@ export class TokenAuthenticator {
     if (!match) throw new UnauthenticatedError("missing bearer token: send 'Authorization: Bearer <token>'");
     const offered = digest(match[1]);
     let found: TokenEntry | undefined;
-    for (const entry of this.source.current()) {
+    for (const entry of this.current()) {
       if (timingSafeEqual(entry.digest, offered)) found = entry;
     }
     if (!found) throw new UnauthenticatedError('unknown bearer token');
