@@ -11,6 +11,6 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 900_000,
   maxWorkers: 1,
-  globalSetup: '<rootDir>/tools/kube-env/src/jest-global-setup.ts',
-  globalTeardown: '<rootDir>/tools/kube-env/src/jest-global-teardown.ts',
+  globalSetup: '<rootDir>/tools/kube-env/jest/global-setup.cjs',
+  globalTeardown: '<rootDir>/tools/kube-env/jest/global-teardown.cjs',
 };

@@ -81,6 +81,7 @@ describe('transitions and errors', () => {
     ['/holdcluster?cluster=c1&hours=-1', 400, 'hours must be a positive number of hours, got "-1"'],
     ['/getvacant?build=1&job=e2e&wait=soon', 400, 'wait must be a duration like 600, 90s or 10m, got "soon"'],
     ['/nope', 404, 'no such call: GET /nope'],
+    ['/addcluster?cluster=new-cluster%C2%AEion=us-west', 400, 'write "&" before the next parameter (e.g. &region=), not the character ®'],
   ])('%s → %d', async (url, status, message) => {
     const { app } = setup();
     await request(app).get('/addcluster?cluster=c1&region=r');

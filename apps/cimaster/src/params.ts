@@ -43,7 +43,9 @@ function check(name: string, kind: Kind, text: string): string | number | { prob
     case 'cluster':
     case 'region': {
       const problem = checkDnsLabel(name, text);
-      return problem ? { problem } : text;
+      // "&region=" copied from a web page often arrives as "®ion=" (the HTML entity &reg; rendered).
+      const hint = text.includes('\u00ae') ? '; it contains "®": write "&" before the next parameter (e.g. &region=), not the character ®' : '';
+      return problem ? { problem: problem + hint } : text;
     }
     case 'hours': {
       const n = Number(text);

@@ -1,0 +1,123 @@
+// cimaster as it ships (the bundle in dist/), several processes on one store: no cluster in two hands,
+// and a process killed with SIGKILL under load loses nothing.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type RedisServer, startRedisServer } from '@ci-stack/pool-store/testing';
+import { freePort } from '@ci-stack/service-kit/testing';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const BUNDLE = join(ROOT, 'dist/apps/cimaster/main.js');
+
+interface Proc {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function startCimaster(args: string[]): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BUNDLE, '--host', '127.0.0.1', '--port', String(port), '--metrics-port', String(await freePort()), '--log-level', 'error', ...args], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
+    if (i > 100 || child.exitCode !== null) throw new Error(`cimaster ${args.join(' ')} did not start`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return { url, child, stop: async () => void (child.exitCode === null && child.signalCode === null && (child.kill('SIGTERM'), await exited)) };
+}
+
+const get = async (p: Proc, path: string) => {
+  const res = await fetch(`${p.url}${path}`);
+  return { status: res.status, text: await res.text() };
+};
+
+interface View {
+  name: string;
+  state: string;
+  holder: { build: string } | null;
+}
+const clusters = async (p: Proc): Promise<View[]> => JSON.parse((await get(p, '/clusters')).text).clusters as View[];
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(ROOT, 'tools/scripts/build-app.mjs'), 'apps/cimaster'], { stdio: 'ignore' });
+}, 60_000);
+
+describe('two cimaster processes on one Redis', () => {
+  let redis: RedisServer;
+  let procs: Proc[] = [];
+  beforeAll(async () => {
+    redis = await startRedisServer({ password: 'p4ssw0rd-for-tests' });
+    const args = ['--store', 'redis', '--redis-url', `redis://:p4ssw0rd-for-tests@127.0.0.1:${redis.port}/0`, '--redis-prefix', 'test:'];
+    procs = [await startCimaster(args), await startCimaster(args)];
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of procs) await p.stop();
+    await redis?.stop();
+  });
+
+  it('hands out 50 distinct clusters to 200 concurrent getvacant, 150 no-capacity answers, 20 rounds', async () => {
+    for (let round = 0; round < 20; round++) {
+      for (const c of await clusters(procs[0])) {
+        await get(procs[0], `/finishtest?cluster=${c.name}`);
+        await get(procs[0], `/deletecluster?cluster=${c.name}`);
+      }
+      for (let i = 0; i < 50; i++) await get(procs[i % 2], `/addcluster?cluster=r${round}-${i}&region=west`);
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => get(procs[i % 2], `/getvacant?build=b${round}-${i}&job=e2e`).then((a) => ({ ...a, build: `b${round}-${i}` }))));
+      const granted = answers.filter((a) => a.status === 200);
+      expect([granted.length, new Set(granted.map((a) => a.text)).size, answers.filter((a) => a.status === 503).length]).toEqual([50, 50, 150]);
+      const holder = new Map(granted.map((a) => [a.text, a.build]));
+      expect((await clusters(procs[1])).filter((c) => c.state !== 'testing' || c.holder?.build !== holder.get(c.name))).toEqual([]);
+    }
+  }, 120_000);
+});
+
+describe('a process killed with SIGKILL under load', () => {
+  it.each(['file', 'redis'])('%s store: restarted, it has every completed change and no cluster in two hands', async (store) => {
+    const dir = await mkdtemp(join(tmpdir(), 'cimaster-kill-'));
+    const redis = store === 'redis' ? await startRedisServer() : undefined;
+    const args = store === 'file' ? ['--store', 'file', '--state-file', join(dir, 'pool.json')] : ['--store', 'redis', '--redis-url', redis?.url ?? ''];
+    try {
+      let proc = await startCimaster(args);
+      for (let i = 0; i < 20; i++) await get(proc, `/addcluster?cluster=k${i}&region=r`);
+      const acknowledged = new Map<string, string>();
+      let interrupted = 0;
+      // getvacant and finishtest churn, so writes are in flight when the process dies.
+      const load = Promise.all(
+        Array.from({ length: 40 }, async (_, i) => {
+          for (let n = 0; ; n++) {
+            const build = `k-${i}-${n}`;
+            const a = await get(proc, `/getvacant?build=${build}&job=e2e`).catch(() => undefined);
+            if (!a) return void interrupted++;
+            if (a.status !== 200) continue;
+            acknowledged.set(a.text, build);
+            if (n % 3 === 2) return; // keep some clusters, so allocations stand when the process dies
+            // From here the cluster may or may not come back, if the process dies before answering.
+            acknowledged.delete(a.text);
+            const done = await get(proc, `/finishtest?cluster=${a.text}&build=${build}`).catch(() => undefined);
+            if (!done) return void interrupted++;
+          }
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      proc.child.kill('SIGKILL');
+      await load;
+      expect(interrupted).toBeGreaterThan(0);
+      proc = await startCimaster(args);
+      const after = await clusters(proc);
+      expect(after).toHaveLength(20);
+      // Every allocation a client was told of and kept is still held by it; no build holds two clusters.
+      expect(acknowledged.size).toBeGreaterThan(0);
+      for (const [name, build] of acknowledged) expect(after.find((c) => c.name === name)?.holder?.build).toBe(build);
+      const holders = after.filter((c) => c.state === 'testing').map((c) => c.holder?.build);
+      expect(new Set(holders).size).toBe(holders.length);
+      if (store === 'file') expect(JSON.parse(await readFile(join(dir, 'pool.json'), 'utf8'))).toMatchObject({ version: 1 }); // whole, never half-written
+      await proc.stop();
+    } finally {
+      await redis?.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
