@@ -16,6 +16,7 @@ case "$component" in
 esac
 out="$cache/$component-$version"
 mkdir -p "$out"
+command -v flock >/dev/null || { echo "kube-env: flock (util-linux) is needed to build $component" >&2; exit 1; }
 exec 9>"$out/.lock"
 flock 9
 if [ -f "$out/.built" ]; then echo "$out"; exit 0; fi
@@ -25,17 +26,17 @@ started=$(date +%s)
 echo "kube-env: building $component $version (first time only)..." >&2
 case "$component" in
   etcd)
-    (cd "$here/go/etcd" && go build -o "$out/etcd" .) ;;
+    (cd "$here/go/etcd" && go build -o "$out/etcd" . 9>&-) ;;
   kube-apiserver)
     pkg=k8s.io/component-base/version
     (cd "$here/go/kube-apiserver" && go build -ldflags "-X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=37" \
-      -o "$out/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver) ;;
+      -o "$out/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver 9>&-) ;;
   prow)
-    (cd "$here/go/prow" && for cmd in prow-controller-manager mkpj checkconfig; do go build -o "$out/$cmd" "sigs.k8s.io/prow/cmd/$cmd"; done
-     crd="$(go list -m -f '{{.Dir}}' sigs.k8s.io/prow)/config/prow/cluster/prowjob-crd/prowjob_customresourcedefinition.yaml"
+    (cd "$here/go/prow" && for cmd in prow-controller-manager mkpj checkconfig; do go build -o "$out/$cmd" "sigs.k8s.io/prow/cmd/$cmd" 9>&-; done
+     crd="$(go list -m -f '{{.Dir}}' sigs.k8s.io/prow 9>&-)/config/prow/cluster/prowjob-crd/prowjob_customresourcedefinition.yaml"
      cp "$crd" "$out/prowjob-crd.yaml" && chmod 644 "$out/prowjob-crd.yaml") ;;
   helm)
-    GOBIN="$out" go install "helm.sh/helm/v3/cmd/helm@$version" ;;
+    GOBIN="$out" go install "helm.sh/helm/v3/cmd/helm@$version" 9>&- ;;
 esac
 touch "$out/.built"
 echo "kube-env: built $component in $(( $(date +%s) - started ))s" >&2

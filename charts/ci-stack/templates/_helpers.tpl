@@ -9,7 +9,7 @@
 
 {{- define "ci-stack.selectorLabels" -}}
 app.kubernetes.io/name: {{ .component }}
-app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
 {{- end -}}
 
 {{- define "ci-stack.labels" -}}
@@ -113,4 +113,17 @@ nodeSelector: {{- toYaml . | nindent 2 }}
 tolerations: {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- include "ci-stack.affinity" . }}
+{{- end -}}
+
+{{/* Flags take the grace period left after the preStop sleep; refuse values that leave none. */}}
+{{- define "ci-stack.gracePeriod" -}}
+{{- $left := sub (int .Values.terminationGracePeriodSeconds) (int .Values.preStopSleepSeconds) -}}
+{{- if lt $left 1 -}}{{- fail (printf "terminationGracePeriodSeconds (%v) must be larger than preStopSleepSeconds (%v)" .Values.terminationGracePeriodSeconds .Values.preStopSleepSeconds) -}}{{- end -}}
+{{- printf "%ds" $left -}}
+{{- end -}}
+
+{{/* A PodDisruptionBudget only when it can be met while a pod is drained (minAvailable below the replicas). */}}
+{{- define "ci-stack.pdbWanted" -}}
+{{- $pdb := .values.podDisruptionBudget -}}
+{{- if and $pdb.enabled (or (kindIs "string" $pdb.minAvailable) (gt (int .values.replicas) (int $pdb.minAvailable))) -}}true{{- end -}}
 {{- end -}}

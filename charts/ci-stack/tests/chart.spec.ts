@@ -88,8 +88,8 @@ describe('the chart with default values', () => {
     const spec = podSpec(find(objects, 'Deployment', 'rel-ci-stack-manual-trigger'));
     const [c] = spec.containers;
     expect(c.args).toEqual(expect.arrayContaining(['--config-path=/etc/prow-config/config.yaml', '--job-config-path=/etc/job-config', '--namespace=ci', '--dry-run=false']));
-    expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: 'prow-config', mountPath: '/etc/prow-config', readOnly: true }, { name: 'job-config-job-config', mountPath: '/etc/job-config/job-config', readOnly: true }]));
-    expect(spec.volumes).toEqual(expect.arrayContaining([{ name: 'prow-config', configMap: { name: 'config' } }, { name: 'job-config-job-config', configMap: { name: 'job-config' } }]));
+    expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: 'prow-config', mountPath: '/etc/prow-config', readOnly: true }, { name: 'job-config-0', mountPath: '/etc/job-config/job-config', readOnly: true }]));
+    expect(spec.volumes).toEqual(expect.arrayContaining([{ name: 'prow-config', configMap: { name: 'config' } }, { name: 'job-config-0', configMap: { name: 'job-config' } }]));
   });
 
   it('wires createcluster to the manual-trigger Service', () => {
@@ -133,7 +133,8 @@ describe('non-default values', () => {
   });
 
   it('each service can be switched off', async () => {
-    const onlyCimaster = await render({ manualTrigger: { enabled: false } });
+    await expect(render({ manualTrigger: { enabled: false } })).rejects.toThrow('cimaster.createCluster.manualTriggerUrl is required when manualTrigger.enabled is false');
+    const onlyCimaster = await render({ manualTrigger: { enabled: false }, cimaster: { createCluster: { manualTriggerUrl: 'http://mt.prow.svc' } } });
     expect(onlyCimaster.filter((o) => o.metadata.name.includes('manual-trigger'))).toEqual([]);
     const onlyTrigger = await render({ cimaster: { enabled: false } });
     expect(onlyTrigger.filter((o) => o.metadata.name.includes('cimaster'))).toEqual([]);
@@ -153,8 +154,20 @@ describe('values.schema.json rejects bad values', () => {
     await expect(render(values)).rejects.toThrow(message);
   });
 
+  it('refuses settings that would crash-loop the pods, saying what to set', async () => {
+    await expect(render({ terminationGracePeriodSeconds: 5, preStopSleepSeconds: 10 })).rejects.toThrow('terminationGracePeriodSeconds (5) must be larger than preStopSleepSeconds (10)');
+    await expect(render({ manualTrigger: { auth: { enabled: true, tokens: 'tokens: []' } } })).rejects.toThrow('cimaster.createCluster.tokenSecret is required when manualTrigger.auth is enabled');
+    await expect(render({ manualTrigger: { service: { port: 9090 } } })).rejects.toThrow("at '/manualTrigger/service/port'");
+    await expect(render({ prow: { jobConfigMaps: [] } })).rejects.toThrow("at '/prow/jobConfigMaps'");
+  });
+
+  it('leaves out a PodDisruptionBudget that could never be met', async () => {
+    const objects = await render({ manualTrigger: { replicas: 1 } });
+    expect(objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name)).toEqual(['rel-ci-stack-cimaster']);
+  });
+
   it('refuses auth without tokens or a Secret, saying what to set', async () => {
-    await expect(render({ manualTrigger: { auth: { enabled: true } } })).rejects.toThrow('manualTrigger.auth.tokens is required when auth is enabled without an existingSecret');
+    await expect(render({ manualTrigger: { auth: { enabled: true } }, cimaster: { createCluster: { tokenSecret: 'mt' } } })).rejects.toThrow('manualTrigger.auth.tokens is required when auth is enabled without an existingSecret');
   });
 });
 
@@ -196,6 +209,8 @@ describe('every value is used and documented', () => {
 function contextFor(path: string[]): Record<string, unknown> {
   const p = path.join('.');
   const ctx: Record<string, unknown> = {};
+  if (p === 'manualTrigger.enabled') setPath(ctx, ['cimaster', 'createCluster', 'manualTriggerUrl'], 'http://mt.prow.svc');
+  if (p.startsWith('manualTrigger.auth.')) setPath(ctx, ['cimaster', 'createCluster', 'tokenSecret'], 'mt');
   if (/^(manualTrigger|cimaster)\.auth\./.test(p)) {
     if (!p.endsWith('.enabled')) setPath(ctx, [path[0], 'auth', 'enabled'], true);
     setPath(ctx, [path[0], 'auth', 'tokens'], 'tokens: []');

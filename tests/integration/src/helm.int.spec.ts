@@ -22,7 +22,7 @@ describe('the chart on the real API server', () => {
     const objects = await renderChart('helm-custom', {
       prow: { namespace: 'prow', inline: { enabled: true } },
       manualTrigger: { replicas: 3, auth: { enabled: true, tokens: 'tokens: []' }, allowedEnv: ['KUBE_VERSION'], antiAffinity: 'hard', tolerations: [{ key: 'ci', operator: 'Exists' }] },
-      cimaster: { store: 'redis', redis: { builtIn: { enabled: true, password: 'pw' } }, auth: { enabled: true, tokens: 'tokens: []' }, antiAffinity: 'none' },
+      cimaster: { store: 'redis', redis: { builtIn: { enabled: true, password: 'pw' } }, auth: { enabled: true, tokens: 'tokens: []' }, antiAffinity: 'none', createCluster: { tokenSecret: 'cimaster-to-manual-trigger' } },
       metrics: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true } },
     });
     const accepted = await applyObjects(env.kubeConfig, objects.filter((o) => !needsOperator(o)), true);

@@ -19,9 +19,11 @@ export interface Binaries {
 
 /** build.sh, found from the sources (tools/kube-env/src) or from any bundle under dist/ by walking up. */
 function buildScript(): string {
+  const root = process.env.CI_STACK_ROOT;
+  if (root && existsSync(join(root, 'tools', 'kube-env', 'build.sh'))) return join(root, 'tools', 'kube-env', 'build.sh');
   for (let dir = __dirname; ; dir = dirname(dir)) {
     for (const candidate of [join(dir, 'build.sh'), join(dir, 'tools', 'kube-env', 'build.sh')]) if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error(`kube-env: cannot find tools/kube-env/build.sh above ${__dirname}`);
+    if (dirname(dir) === dir) throw new Error(`kube-env: cannot find tools/kube-env/build.sh above ${__dirname}; set CI_STACK_ROOT`);
   }
 }
 

@@ -25,6 +25,8 @@ export function rawRequest(method: string, url: string, token: string, body?: un
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('response aborted')));
       },
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { SHARED_ENV_VAR, type SharedKubeEnv, allBinaries } from './jest-env';
 import { type KubeEnv, startKubeEnv } from './kube-env';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+const ROOT = process.env.CI_STACK_ROOT ?? resolve(__dirname, '..', '..', '..');
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();

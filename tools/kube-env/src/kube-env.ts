@@ -16,7 +16,7 @@ import { load } from 'js-yaml';
 import { ensureBinaries } from './binaries';
 import { insecureGet, rawRequest } from './https-get';
 import { writeKubeconfig } from './kubeconfig';
-import { type Managed, freePort, startProcess, waitUntil } from './processes';
+import { type Managed, freePort, removeOnExit, startProcess, waitUntil } from './processes';
 
 export interface KubeEnvOptions {
   /** Namespaces to create (each with a `default` ServiceAccount, which pod admission requires). */
@@ -48,6 +48,7 @@ const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 export async function startKubeEnv(opts: KubeEnvOptions = {}): Promise<KubeEnv> {
   const bins = await ensureBinaries(['etcd', 'kube-apiserver', 'prow']);
   const dir = await mkdtemp(join(tmpdir(), 'kube-env-'));
+  if (!opts.keepDir) removeOnExit(dir);
   const processes: Managed[] = [];
   const stop = async () => {
     for (const p of [...processes].reverse()) await p.stop();
@@ -61,7 +62,7 @@ export async function startKubeEnv(opts: KubeEnvOptions = {}): Promise<KubeEnv> 
     kubeConfig.loadFromFile(kubeconfigPath);
     await installProwJobCrd(kubeConfig, server, adminToken, bins.prowJobCrd as string);
     for (const ns of opts.namespaces ?? []) await createNamespace(kubeConfig, ns);
-    if (opts.plank) processes.push(await startPlank(bins.plank as string, kubeconfigPath, opts.plank));
+    if (opts.plank) await startPlank(bins.plank as string, kubeconfigPath, opts.plank, processes);
     return {
       dir,
       server,
@@ -74,7 +75,7 @@ export async function startKubeEnv(opts: KubeEnvOptions = {}): Promise<KubeEnv> 
       applyObjects: (objects, applyOpts = {}) => applyObjects(applyOpts.kubeConfig ?? kubeConfig, objects, applyOpts.dryRun ?? false),
     };
   } catch (err) {
-    await stop();
+    await stop().catch(() => undefined); // keep the error that matters: why it did not start
     throw err;
   }
 }
@@ -92,7 +93,7 @@ async function startEtcd(bin: string, dir: string, processes: Managed[]): Promis
     '--unsafe-no-fsync', '--log-level', 'warn',
   ]);
   processes.push(etcd);
-  await waitUntil('etcd health', async () => (await fetch(`${clientUrl}/health`)).ok, { timeoutMs: 30_000, process: etcd });
+  await waitUntil('etcd health', async () => (await fetch(`${clientUrl}/health`, { signal: AbortSignal.timeout(2_000) })).ok, { timeoutMs: 30_000, process: etcd });
   return clientUrl;
 }
 
@@ -150,15 +151,15 @@ export async function createNamespace(kc: KubeConfig, name: string): Promise<voi
   await core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: 'default' } } });
 }
 
-async function startPlank(bin: string, kubeconfig: string, prow: { configPath: string; jobConfigPath: string }): Promise<Managed> {
+async function startPlank(bin: string, kubeconfig: string, prow: { configPath: string; jobConfigPath: string }, processes: Managed[]): Promise<void> {
   const [metrics, health, pprof] = [await freePort(), await freePort(), await freePort()];
   const plank = startProcess('plank', bin, [
     '--config-path', prow.configPath, '--job-config-path', prow.jobConfigPath,
     '--kubeconfig', kubeconfig, '--dry-run=false',
     '--metrics-port', String(metrics), '--health-port', String(health), '--pprof-port', String(pprof),
   ]);
-  await waitUntil('plank to be ready', async () => (await fetch(`http://127.0.0.1:${health}/healthz/ready`)).ok, { timeoutMs: 60_000, process: plank });
-  return plank;
+  processes.push(plank);
+  await waitUntil('plank to be ready', async () => (await fetch(`http://127.0.0.1:${health}/healthz/ready`, { signal: AbortSignal.timeout(2_000) })).ok, { timeoutMs: 60_000, process: plank });
 }
 
 /** A kubeconfig (at `path`) that authenticates as the ServiceAccount, with a token the API server issued. */

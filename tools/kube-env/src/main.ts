@@ -20,11 +20,17 @@ async function main(): Promise<void> {
   const plank = values['config-path'] && values['job-config-path'] ? { configPath: values['config-path'], jobConfigPath: values['job-config-path'] } : undefined;
   const env = await startKubeEnv({ namespaces: values.namespace, plank });
   process.stdout.write(`kube-env ready in ${Date.now() - started} ms\n  server:     ${env.server}\n  kubeconfig: ${env.kubeconfigPath}\n  plank:      ${plank ? 'running' : 'not started'}\nCtrl-C stops everything.\n`);
-  const shutdown = () => void env.stop().then(() => process.exit(0));
+  // First Ctrl-C stops everything in order; a second one exits at once (the exit hook kills what is left).
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    void env.stop().then(() => process.exit(0));
+  };
   process.removeAllListeners('SIGINT');
   process.removeAllListeners('SIGTERM');
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 main().catch((err: Error) => {

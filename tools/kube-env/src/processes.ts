@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { freePort } from '@ci-stack/service-kit/testing';
 
 export { freePort };
@@ -12,21 +13,30 @@ export interface Managed {
 }
 
 const running = new Set<Managed>();
+const dirs = new Set<string>();
 let exitHookInstalled = false;
 
-/** Kills whatever is still running when this process exits, however it exits. */
+/** Kills whatever is still running and removes temp dirs when this process exits, however it exits. */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
+  const cleanUp = () => {
     for (const m of running) m.child.kill('SIGKILL');
-  });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', cleanUp);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => {
-      for (const m of running) m.child.kill('SIGKILL');
-      process.exit(130);
+      cleanUp();
+      process.exit(code);
     });
   }
+}
+
+/** A temp dir (certificates, tokens, etcd data) to remove on exit if nothing removed it before. */
+export function removeOnExit(dir: string): void {
+  installExitHook();
+  dirs.add(dir);
 }
 
 export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Managed {
