@@ -1,9 +1,8 @@
 // Shared pieces of the benchmark scripts: a keep-alive HTTP load generator, percentiles, child processes.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { resolve } from 'node:path';
-import { freePort } from '@ci-stack/service-kit/testing';
+import { startNodeService } from '@ci-stack/kube-env';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -81,39 +80,19 @@ export async function load(opts: {
 }
 
 export interface Child {
-  proc: ChildProcess;
   url: string;
   rssMiB(): number;
   stop(): Promise<void>;
 }
 
-/** Starts a node script with args (PORT is passed as --port unless `portFlag` is false) and waits for `readyPath`. */
-export async function startNode(script: string, args: string[], opts: { readyPath?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Child> {
-  const port = await freePort();
-  const metricsPort = await freePort();
-  const proc = spawn(process.execPath, [script, '--host', '127.0.0.1', '--port', String(port), '--metrics-port', String(metricsPort), '--log-level', 'error', ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...opts.env },
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`${script} exited: ${stderr}`);
-    const ok = await fetch(url + (opts.readyPath ?? '/readyz')).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > until) throw new Error(`${script} not ready: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Starts a Node service bundle (our services' flags, quiet logs) and waits until `readyPath` answers. */
+export async function startNode(script: string, args: string[], opts: { readyPath?: string } = {}): Promise<Child> {
+  const service = await startNodeService(script, args, { readyPath: opts.readyPath, logLevel: 'error' });
+  const pid = service.process.child.pid;
   return {
-    proc,
-    url,
-    rssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-    stop: () => new Promise((done) => {
-      proc.once('exit', () => done());
-      proc.kill('SIGTERM');
-    }),
+    url: service.url,
+    rssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    stop: () => service.stop(),
   };
 }
 

@@ -1,5 +1,5 @@
 export * from './types';
-export { JOB_ANNOTATION, ProwLabels, RESERVED_LABELS, isValidLabelValue, sanitizeLabelValue, truncateForLabel } from './labels';
+export { ProwLabels, RESERVED_LABELS, isValidLabelValue, sanitizeLabelValue, truncateForLabel } from './labels';
 export {
   completePrimaryRefs,
   formatTime,

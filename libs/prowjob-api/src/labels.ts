@@ -14,9 +14,6 @@ export const ProwLabels = Object.freeze({
   eventGuid: 'event-GUID',
 });
 
-/** The annotation that keeps the full job name when the label had to be cut. */
-export const JOB_ANNOTATION = ProwLabels.job;
-
 /** Labels a job config may not set, because Prow sets them (Prow's `decorate.Labels()`). */
 export const RESERVED_LABELS: readonly string[] = [ProwLabels.type, ProwLabels.created, ProwLabels.id];
 

@@ -4,3 +4,4 @@ export { runMkpj, type MkpjArgs } from './mkpj';
 export { freePort, startProcess, waitUntil, type Managed } from './processes';
 export { writeKubeconfig } from './kubeconfig';
 export { sharedKubeEnv, type SharedKubeEnv } from './jest-env';
+export { startNodeService, type NodeService } from './node-service';
