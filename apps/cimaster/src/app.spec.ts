@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
-import { ClusterPool } from '@ci-stack/pool';
-import { BatchingPoolStore, MemoryBackend } from '@ci-stack/pool-store';
+import { ClusterPool, type PoolStore } from '@ci-stack/pool';
+import { BatchingPoolStore, FileBackend, MemoryBackend, type VersionedBackend } from '@ci-stack/pool-store';
 import { listen } from '@ci-stack/service-kit';
 import { FakeClock, freePort, silentLogger } from '@ci-stack/service-kit/testing';
 import { createApp } from './app';
@@ -16,9 +16,11 @@ import { startSweeper } from './sweeper';
 
 const HOUR = 3_600_000;
 
-function setup(opts: { auth?: TokenAuth; manualTriggerUrl?: string } = {}) {
+function setup(opts: { auth?: TokenAuth; manualTriggerUrl?: string; backend?: VersionedBackend; wrap?: (store: PoolStore) => PoolStore } = {}) {
   const clock = new FakeClock(new Date('2026-06-01T00:00:00Z'));
-  const store = new BatchingPoolStore(new MemoryBackend(), { clock });
+  const backend = opts.backend ?? new MemoryBackend();
+  const inner = new BatchingPoolStore(backend, { clock });
+  const store = opts.wrap ? opts.wrap(inner) : inner;
   // Waiting sleeps on real timers; the fake clock moves with them so wait deadlines pass.
   const sleep = async (ms: number) => {
     await new Promise((r) => setTimeout(r, ms));
@@ -32,10 +34,25 @@ function setup(opts: { auth?: TokenAuth; manualTriggerUrl?: string } = {}) {
     logger: silentLogger(),
     auth: opts.auth,
     maxWaitMs: HOUR,
-    ready: async () => undefined,
+    ready: async () => void (await store.read()),
     createCluster: (req) => createCluster({ manualTriggerUrl: opts.manualTriggerUrl ?? 'http://127.0.0.1:1', org: 'tess', repo: 'tessops', job: 'sddz-e2e-k8s-1.32', timeoutMs: 2000 }, req),
   });
-  return { app, pool, clock, metrics, store };
+  return { app, pool, clock, metrics, store: inner, backend };
+}
+
+/** Token auth from a temporary file; `close` stops watching and removes it. */
+async function tokenAuth(yaml: string): Promise<{ auth: TokenAuth; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cm-auth-'));
+  await writeFile(join(dir, 'auth.yaml'), yaml);
+  const auth = new TokenAuth(join(dir, 'auth.yaml'));
+  await auth.start();
+  return {
+    auth,
+    close: async () => {
+      auth.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 describe('the original calls and replies (seed sections 4, 8 and 11)', () => {
@@ -231,5 +248,115 @@ describe('auth', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('names that are Object.prototype keys', () => {
+  it('constructor is a cluster like any other, on the file store, through every call', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cm-proto-'));
+    try {
+      const { app } = setup({ backend: new FileBackend(join(dir, 'pool.json')) });
+      await request(app).get('/addcluster?cluster=constructor&region=us').expect(200, 'cluster constructor is added successfully');
+      await request(app).get('/addcluster?cluster=constructor&region=us').expect(409, 'cluster constructor already exists (state finished, region us)');
+      expect((await request(app).get('/clusters/constructor').expect(200)).body).toMatchObject({ name: 'constructor', region: 'us', state: 'finished', history: [] });
+      await request(app).get('/getvacant?build=1&job=e2e').expect(200, 'constructor');
+      await request(app).get('/finishtest?cluster=constructor&build=1').expect(200, 'cluster constructor is finished successfully');
+      await request(app).get('/getvacant?build=2&job=e2e&region=us').expect(200, 'constructor');
+      await request(app).get('/holdcluster?cluster=constructor&hours=1&user=alice').expect(200, 'cluster constructor is held until 2026-06-01T01:00:00.000Z');
+      await request(app).get('/releasecluster?cluster=constructor').expect(200, 'cluster constructor is released successfully');
+      await request(app).get('/addcluster?cluster=c1&region=constructor').expect(200);
+      expect((await request(app).get('/clusters').expect(200)).body.clusters.map((c: { name: string; region: string }) => `${c.name}@${c.region}`)).toEqual(['c1@constructor', 'constructor@us']);
+      await request(app).get('/deletecluster?cluster=constructor').expect(200, 'cluster constructor is deleted successfully');
+      await request(app).get('/clusters/constructor').expect(404, 'cluster constructor not found');
+      await request(app).get('/finishtest?cluster=constructor').expect(404, 'cluster constructor not found');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('%s, not a DNS label, is refused with a 400 that says so', async (name) => {
+    const { app } = setup();
+    for (const url of [`/clusters/${name}`, `/addcluster?cluster=${name}&region=us`, `/finishtest?cluster=${name}`, `/addcluster?cluster=c1&region=${name}`]) {
+      const res = await request(app).get(url).expect(400);
+      expect(res.text).toContain('must be a DNS-1123 label');
+    }
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('%s is an unknown parameter, in the query and in a JSON body', async (param) => {
+    const { app } = setup();
+    await request(app).get(`/getvacant?build=1&job=e2e&${param}=x`).expect(400, `unknown parameter ${param}; this call takes build, job, region, wait`);
+    await request(app).post('/getvacant').type('json').send(`{"build":"1","job":"e2e","${param}":"x"}`).expect(400, `unknown parameter ${param}; this call takes build, job, region, wait`);
+    await request(app).get(`/clusters?${param}=1`).expect(400, `unknown parameter ${param}; this call takes none`);
+  });
+});
+
+describe('releasing a hold between other replicas', () => {
+  it("refuses to end another user's hold that began after the release was asked for", async () => {
+    const tokens = await tokenAuth('tokens:\n  - {identity: ops, role: admin, token: admin-token-0123456789}\n  - {identity: alice, role: e2e, token: alice-token-0123456789}\n');
+    // Another replica's work, done between the release's arrival and its write: alice's hold ends, carol's begins.
+    let between: (() => Promise<void>) | undefined;
+    const wrap = (store: PoolStore): PoolStore => ({
+      apply: async (command) => {
+        const run = between;
+        between = undefined;
+        await run?.();
+        return store.apply(command);
+      },
+      read: () => store.read(),
+      close: () => store.close(),
+    });
+    try {
+      const { app, store, clock } = setup({ auth: tokens.auth, wrap });
+      const other = new ClusterPool({ store, clock, leaseMs: HOUR, holdMs: HOUR, maxHoldMs: HOUR });
+      const alice = { authorization: 'Bearer alice-token-0123456789' };
+      await request(app).get('/addcluster?cluster=c1&region=r').set({ authorization: 'Bearer admin-token-0123456789' }).expect(200);
+      await request(app).get('/getvacant?build=1&job=e2e').expect(200, 'c1');
+      await request(app).get('/holdcluster?cluster=c1').set(alice).expect(200);
+      between = async () => {
+        await other.release('c1');
+        await other.getVacant({ build: '2', job: 'e2e' });
+        await other.hold('c1', 1, 'carol');
+      };
+      await request(app).get('/releasecluster?cluster=c1').set(alice).expect(403, 'cluster c1 is held by carol; only they or an admin may release it');
+      expect((await request(app).get('/clusters/c1')).body).toMatchObject({ state: 'held', holder: { build: '2', user: 'carol' } });
+    } finally {
+      await tokens.close();
+    }
+  });
+});
+
+describe('a corrupt store', () => {
+  it('turns /readyz unready with the problem, answers 503 STORE_CORRUPT, and writes nothing over it', async () => {
+    const { app, backend, metrics } = setup();
+    await request(app).get('/addcluster?cluster=c1&region=r').expect(200);
+    await request(app).get('/readyz').expect(200);
+    const stored = await backend.load();
+    const doc = JSON.parse(stored.text as string);
+    delete doc.clusters[0].freedAt;
+    const corrupt = JSON.stringify(doc);
+    expect(await backend.save(corrupt, stored.version)).toBe('ok');
+    const message = 'stored pool is corrupt: cluster c1: freedAt is missing. Nothing was changed; correct or restore the stored document';
+    const ready = await request(app).get('/readyz').expect(503);
+    expect(ready.body).toEqual({ status: 'not ready', checks: { store: { ok: false, message } } });
+    await request(app).get('/getvacant?build=1&job=e2e').expect(503, message);
+    await request(app).get('/addcluster?cluster=c2&region=r').expect(503, message);
+    const json = await request(app).get('/finishtest?cluster=c1').set('accept', 'application/json').expect(503);
+    expect(json.body).toEqual({ success: false, message, code: 'STORE_CORRUPT' });
+    await request(app).get('/clusters').expect(503);
+    expect((await backend.load()).text).toBe(corrupt);
+    expect(await metrics.registry.getSingleMetricAsString('cimaster_getvacant_total')).toContain('cimaster_getvacant_total{outcome="error"} 1');
+  });
+});
+
+describe('cimaster_getvacant_total', () => {
+  it('counts every answer by outcome: allocated, no_capacity, invalid', async () => {
+    const { app, metrics } = setup();
+    await request(app).get('/addcluster?cluster=c1&region=r');
+    await request(app).get('/getvacant?build=1&job=e2e').expect(200);
+    await request(app).get('/getvacant?build=2&job=e2e').expect(503);
+    await request(app).get('/getvacant?job=e2e').expect(400);
+    await request(app).get('/getvacant?build=3&job=e2e&wait=2h').expect(400, 'wait must be at most 3600s');
+    const text = await metrics.registry.getSingleMetricAsString('cimaster_getvacant_total');
+    for (const line of ['{outcome="allocated"} 1', '{outcome="no_capacity"} 1', '{outcome="invalid"} 2']) expect(text).toContain(`cimaster_getvacant_total${line}`);
   });
 });

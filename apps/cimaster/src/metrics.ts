@@ -23,7 +23,7 @@ export function createMetrics(snapshot: () => Promise<PoolState>): PoolMetrics {
       this.reset();
       const state = await snapshot();
       const counts = new Map<string, { state: string; region: string; n: number }>();
-      for (const c of Object.values(state.clusters)) {
+      for (const c of state.clusters.values()) {
         const key = `${c.state}\u0000${c.region}`;
         const entry = counts.get(key) ?? { state: c.state, region: c.region, n: 0 };
         entry.n++;

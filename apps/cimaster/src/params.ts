@@ -16,7 +16,8 @@ const TEXT = /^[\x20-\x7e]{1,128}$/;
 export function readParams(req: Request, spec: ParamSpec): Record<string, string | number | undefined> {
   const raw: Record<string, unknown> = { ...(req.query as Record<string, unknown>), ...(isObject(req.body) ? req.body : {}) };
   const problems: string[] = [];
-  const unknown = Object.keys(raw).filter((k) => !(k in spec));
+  // Own keys only: `in` would take constructor or __proto__ for parameters every call knows.
+  const unknown = Object.keys(raw).filter((k) => !Object.hasOwn(spec, k));
   if (unknown.length) problems.push(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this call takes ${Object.keys(spec).join(', ') || 'none'}`);
   const out: Record<string, string | number | undefined> = {};
   for (const [name, { kind, required }] of Object.entries(spec)) {

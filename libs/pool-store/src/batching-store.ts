@@ -36,7 +36,6 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * got there first) re-reads and re-applies the batch after a jittered backoff; nothing is written blindly.
  */
 export class BatchingPoolStore implements PoolStore {
-  readonly stats = { conflicts: 0, writes: 0, batches: 0 };
   private readonly pending: Pending[] = [];
   private running = false;
   /** The state this process last wrote, with its text: when the store still holds that text, no decode is needed. */
@@ -73,7 +72,6 @@ export class BatchingPoolStore implements PoolStore {
         // (memory, or an idle Redis) a batch would otherwise hold one command, and each costs a full read and write.
         await new Promise((resolve) => setImmediate(resolve));
         const batch = this.pending.splice(0, this.opts.maxBatch ?? 256);
-        this.stats.batches++;
         await this.runBatch(batch).catch((err: unknown) => batch.forEach((p) => p.reject(err)));
       }
     } finally {
@@ -113,11 +111,9 @@ export class BatchingPoolStore implements PoolStore {
       });
       this.opts.onWrite?.(elapsed(started), saved);
       if (saved === 'ok') {
-        this.stats.writes++;
         this.lastWritten = { text: encoded, state };
         return settle(batch, outcomes);
       }
-      this.stats.conflicts++;
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))));
     }
     throw new DomainError('unavailable', 'STORE_CONTENDED', `the pool store stayed contended for ${maxAttempts} attempts; try again`);
@@ -137,7 +133,7 @@ function fitToSize(state: PoolState, max: number): string | undefined {
   let encoded = encodePool(state);
   for (const keep of [10, 5, 2, 1, 0]) {
     if (Buffer.byteLength(encoded) <= max) return encoded;
-    for (const cluster of Object.values(state.clusters)) {
+    for (const cluster of state.clusters.values()) {
       if (cluster.history.length > keep) cluster.history.splice(0, cluster.history.length - keep);
     }
     encoded = encodePool(state);

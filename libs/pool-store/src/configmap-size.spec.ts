@@ -18,15 +18,16 @@ function bigPool(clusters: number, historyPerCluster: number, now: Date): transi
   return (state: PoolState) => {
     for (let i = 0; i < clusters; i++) {
       const t = now.toISOString();
-      state.clusters[`cluster-${String(i).padStart(5, '0')}`] = {
-        name: `cluster-${String(i).padStart(5, '0')}`,
+      const name = `cluster-${String(i).padStart(5, '0')}`;
+      state.clusters.set(name, {
+        name,
         region: `region-${i % 7}`,
         state: 'finished',
         since: t,
         addedAt: t,
         freedAt: t,
         history: Array.from({ length: historyPerCluster }, (_, h) => ({ state: 'testing' as const, build: `build-${1_000_000 + h}`, job: 'e2e-k8s-conformance', from: t, to: t, ended: 'finished' as const })),
-      };
+      });
     }
   };
 }
@@ -38,7 +39,7 @@ it('keeps 5,000 clusters with capped history under the ConfigMap limit, trimming
   await store.apply(bigPool(5000, 20, clock.now()));
   expect(backend.lastBytes).toBeLessThanOrEqual(CONFIGMAP_MAX_BYTES);
   const state = await store.read();
-  expect(Object.keys(state.clusters)).toHaveLength(5000);
+  expect(state.clusters.size).toBe(5000);
   const pool = new ClusterPool({ store, clock, leaseMs: 1000, holdMs: 1000, maxHoldMs: 1000 });
   expect((await pool.getVacant({ build: 'x', job: 'y' })).cluster.state).toBe('testing');
 });
@@ -47,7 +48,7 @@ it('refuses clearly when even the bare pool would not fit, and keeps what was st
   const clock = new FakeClock();
   const store = new BatchingPoolStore(new LimitedBackend(), { clock });
   await store.apply(bigPool(5000, 0, clock.now()));
-  const before = Object.keys((await store.read()).clusters).length;
+  const before = (await store.read()).clusters.size;
   await expect(store.apply(bigPool(9000, 0, clock.now()))).rejects.toMatchObject({ code: 'POOL_TOO_LARGE', message: expect.stringMatching(/delete clusters before adding more/) });
-  expect(Object.keys((await store.read()).clusters)).toHaveLength(before);
+  expect((await store.read()).clusters.size).toBe(before);
 });

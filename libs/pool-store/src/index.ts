@@ -3,4 +3,4 @@ export { CONFIGMAP_MAX_BYTES, ConfigMapBackend, type ConfigMapBackendOptions } f
 export { createBackend, createPoolStore, type StoreConfig } from './create-store';
 export { FileBackend } from './file-backend';
 export { MemoryBackend } from './memory-backend';
-export { RedisBackend, type RedisBackendOptions } from './redis-backend';
+export { RedisBackend, RedisCommandError, type RedisBackendOptions } from './redis-backend';

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import { DomainError } from '@ci-stack/service-kit';
 import type { VersionedBackend } from './batching-store';
 
@@ -37,7 +37,7 @@ export class RedisBackend implements VersionedBackend {
       enableOfflineQueue: true,
       connectTimeout: 5000,
     });
-    this.redis.on('error', () => undefined); // surfaced per call as KubeUnavailable-like errors below
+    this.redis.on('error', () => undefined); // surfaced per call by `call` below, with what the caller can act on
     this.redis.defineCommand('casPool', { numberOfKeys: 2, lua: CAS_SCRIPT });
     this.dataKey = `${opts.prefix}pool`;
     this.versionKey = `${opts.prefix}pool:version`;
@@ -55,20 +55,32 @@ export class RedisBackend implements VersionedBackend {
     return done === 1 ? 'ok' : 'conflict';
   }
 
-  async ping(): Promise<void> {
-    await this.call(() => this.redis.ping());
-  }
-
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
+  /**
+   * Only a Redis that cannot be reached (or says it cannot serve yet) is "unavailable", worth a retry; an error
+   * Redis answered with, such as a failing script, is a fault here and surfaces as a {@link RedisCommandError}.
+   */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       if (this.redis.status === 'wait') await this.redis.connect();
       return await fn();
     } catch (err) {
+      if (err instanceof ReplyError && !TRANSIENT_REPLY.test((err as Error).message)) throw new RedisCommandError(err as Error);
       throw new DomainError('unavailable', 'REDIS_UNAVAILABLE', `Redis unavailable: ${(err as Error).message}`);
     }
+  }
+}
+
+/** Replies of a Redis that is up but cannot serve for now: loading its data, busy with a script, failing over. */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN)\b/;
+
+/** Redis refused a command it received (a script error, a wrong type, a refused password): a 500, never retried. */
+export class RedisCommandError extends Error {
+  constructor(cause: Error) {
+    super(`Redis refused the command: ${cause.message}`, { cause });
+    this.name = 'RedisCommandError';
   }
 }

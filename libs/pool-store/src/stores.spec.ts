@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeKubeApi } from '@ci-stack/kube/testing';
-import { BatchingPoolStore } from './batching-store';
 import { ConfigMapBackend } from './configmap-backend';
 import { FileBackend } from './file-backend';
 import { MemoryBackend } from './memory-backend';
@@ -11,13 +10,13 @@ import { describePoolStore, startRedisServer } from './testing';
 
 describePoolStore('memory', async () => {
   const backend = new MemoryBackend();
-  return { makeStore: (clock) => new BatchingPoolStore(backend, { clock }), multiWriter: true, cleanup: async () => undefined };
+  return { makeBackend: () => backend, multiWriter: true, cleanup: async () => undefined };
 });
 
 describePoolStore('file', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'pool-file-'));
   return {
-    makeStore: (clock) => new BatchingPoolStore(new FileBackend(join(dir, 'state.json')), { clock }),
+    makeBackend: () => new FileBackend(join(dir, 'state.json')),
     multiWriter: false,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
@@ -28,7 +27,7 @@ describePoolStore(
   async () => {
     const redis = await startRedisServer({ password: 's3cret-pass' });
     return {
-      makeStore: (clock) => new BatchingPoolStore(new RedisBackend({ url: redis.url, prefix: 'test:' }), { clock }),
+      makeBackend: () => new RedisBackend({ url: redis.url, prefix: 'test:' }),
       multiWriter: true,
       cleanup: () => redis.stop(),
     };
@@ -41,7 +40,7 @@ describePoolStore(
   async () => {
     const api = await startFakeKubeApi();
     return {
-      makeStore: (clock) => new BatchingPoolStore(new ConfigMapBackend({ kubeConfig: api.kubeConfig(), namespace: 'ci', name: 'clusters' }), { clock }),
+      makeBackend: () => new ConfigMapBackend({ kubeConfig: api.kubeConfig(), namespace: 'ci', name: 'clusters' }),
       multiWriter: true,
       cleanup: () => api.close(),
     };

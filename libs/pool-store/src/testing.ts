@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClusterPool, HolderMismatchError, IllegalTransitionError, NoCapacityError, transitions, type PoolStore } from '@ci-stack/pool';
+import { ClusterPool, HolderMismatchError, IllegalTransitionError, NoCapacityError, NotHoldOwnerError, StoreCorruptError, transitions, type PoolStore } from '@ci-stack/pool';
 import { FakeClock, freePort } from '@ci-stack/service-kit/testing';
+import { BatchingPoolStore, type VersionedBackend } from './batching-store';
 
 export interface RedisServer {
   url: string;
@@ -49,10 +50,13 @@ export async function startRedisServer(opts: { password?: string } = {}): Promis
   };
 }
 
+/** The stored document, loosely typed, for corrupting it on purpose. */
+type StoredDoc = { clusters: Array<Record<string, unknown>>; queue: Array<Record<string, unknown>> };
+
 /** What the contract suite needs from a backend under test. */
 export interface StoreHarness {
-  /** A new store on the same shared backend (another replica, in effect). */
-  makeStore(clock: FakeClock): PoolStore;
+  /** A new backend on the same shared storage (another replica, in effect); the suite closes it. */
+  makeBackend(): VersionedBackend;
   /** Whether two stores may share the backend at once (false for the single-process file store). */
   multiWriter: boolean;
   cleanup(): Promise<void>;
@@ -67,12 +71,26 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
     let harness: StoreHarness;
     let clock: FakeClock;
     const stores: PoolStore[] = [];
+    const backends: VersionedBackend[] = [];
+    const backend = (): VersionedBackend => {
+      const b = harness.makeBackend();
+      backends.push(b);
+      return b;
+    };
     const store = (): PoolStore => {
-      const s = harness.makeStore(clock);
+      const s = new BatchingPoolStore(backend(), { clock });
       stores.push(s);
       return s;
     };
     const pool = (s: PoolStore = store()): ClusterPool => new ClusterPool({ store: s, clock, leaseMs: 4 * 3_600_000, holdMs: 6 * 3_600_000, maxHoldMs: 24 * 3_600_000 });
+    /** The document as stored, bypassing the store: what an operator would see, or hand-edit. */
+    const raw = {
+      read: async (): Promise<string | null> => (await backend().load()).text,
+      write: async (text: string): Promise<void> => {
+        const b = backend();
+        expect(await b.save(text, (await b.load()).version)).toBe('ok');
+      },
+    };
 
     beforeEach(async () => {
       clock = new FakeClock(new Date('2026-06-01T00:00:00Z'));
@@ -80,15 +98,16 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
     });
     afterEach(async () => {
       for (const s of stores.splice(0)) await s.close();
+      for (const b of backends.splice(0)) await b.close();
       await harness.cleanup();
     });
 
     it('starts empty and persists changes for the next reader', async () => {
       const first = pool();
-      expect(await first.snapshot()).toEqual({ clusters: {}, queue: [] });
+      expect(await first.snapshot()).toEqual({ clusters: new Map(), queue: [] });
       await first.add('cluster-01', 'us-west', 'admin');
       const again = await pool(harness.multiWriter ? store() : stores[0]).snapshot();
-      expect(again.clusters['cluster-01']).toMatchObject({ name: 'cluster-01', region: 'us-west', state: 'finished', addedBy: 'admin' });
+      expect(again.clusters.get('cluster-01')).toMatchObject({ name: 'cluster-01', region: 'us-west', state: 'finished', addedBy: 'admin' });
     });
 
     it('walks the whole state machine and refuses illegal transitions without changing anything', async () => {
@@ -108,9 +127,9 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
       const before = await p.snapshot();
       await expect(p.release('c1')).rejects.toThrow('cannot release cluster c1: it is finished; release needs a cluster that is held');
       expect(await p.snapshot()).toEqual(before);
-      expect(before.clusters.c1.history.map((h) => h.ended)).toEqual(['held', 'released', 'disabled', 'enabled']);
+      expect(before.clusters.get('c1')?.history.map((h) => h.ended)).toEqual(['held', 'released', 'disabled', 'enabled']);
       await p.delete('c1');
-      expect((await p.snapshot()).clusters).toEqual({});
+      expect((await p.snapshot()).clusters).toEqual(new Map());
     });
 
     it('applies a failing command of a concurrent batch without touching the state', async () => {
@@ -118,7 +137,7 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
       await s.apply(transitions.addCluster('a', 'r'));
       const results = await Promise.allSettled([s.apply(transitions.addCluster('b', 'r')), s.apply(transitions.releaseCluster('a')), s.apply(transitions.addCluster('c', 'r'))]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect(Object.keys((await s.read()).clusters).sort()).toEqual(['a', 'b', 'c']);
+      expect([...(await s.read()).clusters.keys()].sort()).toEqual(['a', 'b', 'c']);
     });
 
     it('finishing twice for the same build is harmless', async () => {
@@ -130,6 +149,59 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
       await expect(p.finish('c1', '2')).rejects.toBeInstanceOf(HolderMismatchError);
     });
 
+    it('keeps a cluster named like an Object.prototype key (constructor) apart from every other, through every transition', async () => {
+      const p = pool();
+      await p.add('constructor', 'us', 'admin');
+      await expect(p.add('constructor', 'us')).rejects.toMatchObject({ code: 'CLUSTER_EXISTS', message: 'cluster constructor already exists (state finished, region us)' });
+      expect((await p.getVacant({ build: '1', job: 'e2e' })).cluster).toMatchObject({ name: 'constructor', state: 'testing' });
+      expect((await p.finish('constructor', '1')).alreadyFinished).toBe(false);
+      await p.getVacant({ build: '2', job: 'e2e' });
+      await p.hold('constructor', 1, 'alice');
+      await p.release('constructor', { user: 'alice' });
+      const reread = await pool(harness.multiWriter ? store() : stores[0]).snapshot();
+      expect([...reread.clusters.keys()]).toEqual(['constructor']);
+      expect(reread.clusters.get('constructor')?.history.map((h) => h.ended)).toEqual(['finished', 'held', 'released']);
+      await p.delete('constructor');
+      await expect(p.delete('constructor')).rejects.toMatchObject({ code: 'CLUSTER_NOT_FOUND' });
+      expect((await p.snapshot()).clusters).toEqual(new Map());
+    });
+
+    it("refuses to end another user's hold inside the same guarded write as the release", async () => {
+      const p = pool();
+      await p.add('c1', 'r');
+      await p.getVacant({ build: '1', job: 'e2e' });
+      await p.hold('c1', 1, 'alice');
+      const before = await raw.read();
+      await expect(p.release('c1', { user: 'bob' })).rejects.toBeInstanceOf(NotHoldOwnerError);
+      await expect(p.release('c1', {})).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'cluster c1 is held by alice; only they or an admin may release it' });
+      expect(await raw.read()).toBe(before);
+      expect((await p.release('c1', { user: 'alice' })).state).toBe('finished');
+    });
+
+    it.each([
+      ['a cluster without freedAt', (doc: StoredDoc) => delete doc.clusters[0].freedAt, 'cluster c1: freedAt is missing'],
+      ['a state that does not exist', (doc: StoredDoc) => (doc.clusters[0].state = 'broken'), 'cluster c1: state must be one of finished, testing, held, disabled, got "broken"'],
+      ['a ticket without deadline', (doc: StoredDoc) => delete doc.queue[0].deadline, 'queue ticket t1: deadline is missing'],
+    ])('refuses a stored pool with %s, naming it, and writes nothing over it', async (_what, corrupt, problem) => {
+      const p = pool();
+      await p.add('c1', 'r');
+      await p.add('c2', 'r');
+      await store().apply(transitions.enqueue({ id: 't1', build: 'w', job: 'e2e', deadline: '2026-06-02T00:00:00.000Z' }));
+      const doc = JSON.parse((await raw.read()) as string) as StoredDoc;
+      corrupt(doc);
+      // Indented unlike anything the store writes, so a rewrite of the same data would show too.
+      const corrupted = JSON.stringify(doc, null, 1);
+      await raw.write(corrupted);
+      const fresh = pool(); // for the single-process file store: a restart
+
+      const error = expect.objectContaining({ code: 'STORE_CORRUPT', message: expect.stringContaining(problem) });
+      await expect(fresh.add('c3', 'r')).rejects.toEqual(error);
+      await expect(fresh.getVacant({ build: '9', job: 'e2e' })).rejects.toBeInstanceOf(StoreCorruptError);
+      await expect(fresh.sweep()).rejects.toEqual(error);
+      await expect(fresh.snapshot()).rejects.toEqual(error);
+      expect(await raw.read()).toBe(corrupted);
+    });
+
     it('expires a lease once even when two replicas sweep at the same time', async () => {
       const a = pool();
       const b = pool(harness.multiWriter ? store() : stores[0]);
@@ -138,16 +210,16 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
       clock.advance(4 * 3_600_000 + 1);
       const [x, y] = await Promise.all([a.sweep(), b.sweep()]);
       expect(x.expired.length + y.expired.length).toBe(1);
-      const c1 = (await a.snapshot()).clusters.c1;
-      expect(c1.state).toBe('finished');
-      expect(c1.history.at(-1)).toMatchObject({ state: 'testing', build: '7', ended: 'lease-expired' });
+      const c1 = (await a.snapshot()).clusters.get('c1');
+      expect(c1?.state).toBe('finished');
+      expect(c1?.history.at(-1)).toMatchObject({ state: 'testing', build: '7', ended: 'lease-expired' });
     });
 
     const rounds = opts.rounds ?? 3;
     it(`never hands one cluster to two builds: 200 concurrent getvacant on 50 clusters, ${rounds} rounds`, async () => {
       const replicas = harness.multiWriter ? [pool(), pool(), pool()] : [pool()];
       for (let round = 0; round < rounds; round++) {
-        for (const c of Object.keys((await replicas[0].snapshot()).clusters)) {
+        for (const c of (await replicas[0].snapshot()).clusters.keys()) {
           await replicas[0].finish(c).catch(() => undefined);
           await replicas[0].delete(c);
         }
@@ -161,7 +233,7 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
         expect(refused.every((e) => e instanceof NoCapacityError)).toBe(true);
         const stored = await replicas[0].snapshot();
         const holders = new Map(granted.map((c) => [c.name, c.holder?.build]));
-        for (const c of Object.values(stored.clusters)) {
+        for (const c of stored.clusters.values()) {
           expect(c.state).toBe('testing');
           expect(c.holder?.build).toBe(holders.get(c.name));
         }

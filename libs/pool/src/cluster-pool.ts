@@ -103,8 +103,9 @@ export class ClusterPool {
     return this.opts.store.apply(t.holdCluster(name, ms, user));
   }
 
-  release(name: string): Promise<Cluster> {
-    return this.opts.store.apply(t.releaseCluster(name));
+  /** Ends a hold; with `releaser`, only the user who took the hold may end it (see {@link t.releaseCluster}). */
+  release(name: string, releaser?: t.Releaser): Promise<Cluster> {
+    return this.opts.store.apply(t.releaseCluster(name, releaser));
   }
 
   disable(name: string, reason?: string): Promise<Cluster> {

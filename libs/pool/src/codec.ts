@@ -1,29 +1,197 @@
-import type { Cluster, PoolState } from './model';
+import { StoreCorruptError, UnsupportedStoreVersionError } from './errors';
+import type { Cluster, ClusterState, Ending, PoolState, Ticket } from './model';
+import { checkDnsLabel } from './names';
 
 /** Version of the stored JSON; bump with a migration when the stored shape changes. */
 export const STORED_VERSION = 1;
 
-interface StoredPool {
-  version: number;
-  clusters: Cluster[];
-  queue: PoolState['queue'];
-}
-
 /** The stored form: a versioned document with clusters as a list, compact JSON. */
 export function encodePool(state: PoolState): string {
   // An empty history is left out: with thousands of clusters every byte counts against a ConfigMap's 1 MiB.
-  const clusters = Object.values(state.clusters).map((c) => (c.history.length ? c : { ...c, history: undefined }));
+  const clusters = [...state.clusters.values()].map((c) => (c.history.length ? c : { ...c, history: undefined }));
   const stored = { version: STORED_VERSION, clusters, queue: state.queue };
   return JSON.stringify(stored);
 }
 
-/** Reads the stored form; an empty or missing document is an empty pool. Throws on a document it cannot trust. */
+/**
+ * Reads the stored form; an empty or missing document is an empty pool. Whatever a store hands back is input like
+ * a request body: every cluster and ticket is checked field by field, and a document that fails is refused whole
+ * with a {@link StoreCorruptError} naming each cluster or ticket and field, so no command ever runs on it.
+ */
 export function decodePool(text: string | undefined | null): PoolState {
-  if (!text || text.trim() === '') return { clusters: {}, queue: [] };
-  const stored = JSON.parse(text) as Partial<StoredPool>;
-  if (stored.version !== STORED_VERSION) throw new Error(`stored pool has version ${String(stored.version)}, this cimaster reads version ${STORED_VERSION}`);
-  if (!Array.isArray(stored.clusters) || !Array.isArray(stored.queue)) throw new Error('stored pool is malformed: clusters and queue must be lists');
-  const clusters: Record<string, Cluster> = {};
-  for (const c of stored.clusters) clusters[c.name] = { ...c, history: c.history ?? [] };
-  return { clusters, queue: stored.queue };
+  if (!text || text.trim() === '') return { clusters: new Map(), queue: [] };
+  let stored: unknown;
+  try {
+    stored = JSON.parse(text);
+  } catch (err) {
+    throw new StoreCorruptError([`not JSON (${(err as Error).message})`]);
+  }
+  if (!isRecord(stored)) throw new StoreCorruptError(['the document must be a JSON object']);
+  if (stored.version !== STORED_VERSION) throw new UnsupportedStoreVersionError(stored.version, STORED_VERSION);
+  if (!Array.isArray(stored.clusters) || !Array.isArray(stored.queue)) throw new StoreCorruptError(['stored pool is malformed: clusters and queue must be lists']);
+  const problems: string[] = [];
+  const clusters = new Map<string, Cluster>();
+  stored.clusters.forEach((raw: unknown, i: number) => {
+    const cluster = readCluster(raw, i, problems);
+    if (!cluster) return;
+    if (clusters.has(cluster.name)) problems.push(`cluster ${cluster.name}: listed twice`);
+    clusters.set(cluster.name, cluster);
+  });
+  const ids = new Set<string>();
+  const queue: Ticket[] = [];
+  stored.queue.forEach((raw: unknown, i: number) => {
+    const ticket = readTicket(raw, i, problems);
+    if (!ticket) return;
+    if (ids.has(ticket.id)) problems.push(`queue ticket ${ticket.id}: listed twice`);
+    ids.add(ticket.id);
+    queue.push(ticket);
+  });
+  if (problems.length) throw new StoreCorruptError(problems);
+  return { clusters, queue };
+}
+
+const STATES: readonly ClusterState[] = ['finished', 'testing', 'held', 'disabled'];
+const ENDINGS: readonly Ending[] = ['finished', 'lease-expired', 'held', 'released', 'hold-expired', 'disabled', 'enabled'];
+/** Exactly what `Date.toISOString` writes: expiry and rest order compare these as text. */
+const TIMESTAMP = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isString = (v: unknown): boolean => typeof v === 'string';
+const isText = (v: unknown): boolean => typeof v === 'string' && v !== '';
+const isLabel = (v: unknown): boolean => typeof v === 'string' && checkDnsLabel('name', v) === undefined;
+const isTimestamp = (v: unknown): boolean => typeof v === 'string' && TIMESTAMP.test(v);
+const isOptionalText = (v: unknown): boolean => v === undefined || isText(v);
+
+/** Checks the fields of one stored object, recording every problem under `where`. */
+class FieldReader {
+  constructor(
+    private readonly record: Record<string, unknown>,
+    private readonly where: string,
+    private readonly problems: string[],
+    /** Path of this object inside the cluster or ticket, e.g. `holder.` or `history[3].`. */
+    private readonly path = '',
+  ) {}
+
+  private check(key: string, ok: (v: unknown) => boolean, want: string, optional: boolean): void {
+    const value = this.record[key];
+    if (value === undefined && optional) return;
+    if (value === undefined) this.problems.push(`${this.where}: ${this.path}${key} is missing`);
+    else if (!ok(value)) this.problems.push(`${this.where}: ${this.path}${key} must be ${want}, got ${preview(value)}`);
+  }
+
+  /** Any string, empty too. */
+  string(key: string): void {
+    this.check(key, isString, 'a string', false);
+  }
+
+  text(key: string, optional = false): void {
+    this.check(key, isText, 'a non-empty string', optional);
+  }
+
+  label(key: string, optional = false): void {
+    this.check(key, isLabel, 'a DNS-1123 label', optional);
+  }
+
+  timestamp(key: string, optional = false): void {
+    this.check(key, isTimestamp, 'a timestamp like 2026-06-01T00:00:00.000Z', optional);
+  }
+
+  oneOf(key: string, values: readonly string[]): void {
+    this.check(key, (v) => typeof v === 'string' && values.includes(v), `one of ${values.join(', ')}`, false);
+  }
+
+  object(key: string, optional: boolean): Record<string, unknown> | undefined {
+    this.check(key, isRecord, 'an object', optional);
+    const value = this.record[key];
+    return isRecord(value) ? value : undefined;
+  }
+
+  list(key: string): unknown[] {
+    this.check(key, Array.isArray, 'a list', true);
+    const value = this.record[key];
+    return Array.isArray(value) ? value : [];
+  }
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function readCluster(raw: unknown, index: number, problems: string[]): Cluster | undefined {
+  if (!isRecord(raw)) {
+    problems.push(`clusters[${index}] must be an object, got ${preview(raw)}`);
+    return undefined;
+  }
+  const named = typeof raw.name === 'string' && checkDnsLabel('name', raw.name) === undefined;
+  const where = named ? `cluster ${raw.name as string}` : `clusters[${index}]`;
+  const before = problems.length;
+  const f = new FieldReader(raw, where, problems);
+  f.label('name');
+  f.label('region');
+  f.oneOf('state', STATES);
+  for (const key of ['since', 'addedAt', 'freedAt']) f.timestamp(key);
+  f.text('addedBy', true);
+  f.text('disabledReason', true);
+  // A testing cluster has a holder and a lease that expires, a held one a holder and a hold that expires.
+  const needsHolder = raw.state === 'testing' || raw.state === 'held';
+  const holder = f.object('holder', !needsHolder);
+  f.timestamp('leaseExpires', raw.state !== 'testing');
+  f.timestamp('holdExpires', raw.state !== 'held');
+  if (holder) readHolder(holder, where, problems);
+  const history = f.list('history');
+  // History is most of the document: check each entry quickly, and spell out only the entries that fail.
+  history.forEach((entry, i) => historyEntryOk(entry) || readHistoryEntry(entry, where, `history[${i}]`, problems));
+  return problems.length > before ? undefined : ({ ...raw, history } as unknown as Cluster);
+}
+
+function readHolder(raw: Record<string, unknown>, where: string, problems: string[]): void {
+  const f = new FieldReader(raw, where, problems, 'holder.');
+  f.string('build');
+  f.string('job');
+  f.text('user', true);
+  f.timestamp('since');
+}
+
+function historyEntryOk(e: unknown): boolean {
+  return (
+    isRecord(e) &&
+    STATES.includes(e.state as ClusterState) &&
+    ENDINGS.includes(e.ended as Ending) &&
+    isTimestamp(e.from) &&
+    isTimestamp(e.to) &&
+    isOptionalText(e.build) &&
+    isOptionalText(e.job) &&
+    isOptionalText(e.user)
+  );
+}
+
+function readHistoryEntry(raw: unknown, where: string, path: string, problems: string[]): void {
+  if (!isRecord(raw)) {
+    problems.push(`${where}: ${path} must be an object, got ${preview(raw)}`);
+    return;
+  }
+  const f = new FieldReader(raw, where, problems, `${path}.`);
+  f.oneOf('state', STATES);
+  f.oneOf('ended', ENDINGS);
+  f.timestamp('from');
+  f.timestamp('to');
+  for (const key of ['build', 'job', 'user']) f.text(key, true);
+}
+
+function readTicket(raw: unknown, index: number, problems: string[]): Ticket | undefined {
+  if (!isRecord(raw)) {
+    problems.push(`queue[${index}] must be an object, got ${preview(raw)}`);
+    return undefined;
+  }
+  const where = typeof raw.id === 'string' && raw.id !== '' ? `queue ticket ${raw.id}` : `queue[${index}]`;
+  const before = problems.length;
+  const f = new FieldReader(raw, where, problems);
+  for (const key of ['id', 'build', 'job']) f.text(key);
+  f.label('region', true);
+  for (const key of ['enqueuedAt', 'deadline', 'seenAt']) f.timestamp(key);
+  return problems.length > before ? undefined : (raw as unknown as Ticket);
 }

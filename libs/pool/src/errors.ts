@@ -30,6 +30,14 @@ export class HolderMismatchError extends DomainError {
   }
 }
 
+/** A release of a hold another user took, by someone who is not an admin. */
+export class NotHoldOwnerError extends DomainError {
+  constructor(cluster: string, holder: string) {
+    // The code of the answer before the check moved into the pool: clients may match on it.
+    super('forbidden', 'FORBIDDEN', `cluster ${cluster} is held by ${holder}; only they or an admin may release it`);
+  }
+}
+
 /** Nothing free now (and, with wait, nothing became free in time). One status for every such case. */
 export class NoCapacityError extends DomainError {
   constructor(message: string, details: Record<string, unknown>) {
@@ -49,3 +57,25 @@ function describeHolder(cluster: Cluster): string {
   const who = [h.build && `build ${h.build}`, h.job && `job ${h.job}`, h.user && `user ${h.user}`].filter(Boolean).join(', ');
   return who ? ` (held by ${who} since ${h.since})` : '';
 }
+
+/**
+ * The stored pool is not a document this cimaster wrote: a field is missing or of the wrong type, a name is not a
+ * DNS label, the JSON is cut off. Nothing is served from it and nothing is written over it, so an operator can look
+ * at it and fix or restore it; the message names each cluster or ticket and field that is wrong.
+ */
+export class StoreCorruptError extends DomainError {
+  constructor(problems: string[]) {
+    const shown = problems.slice(0, MAX_SHOWN_PROBLEMS).join('; ');
+    const more = problems.length > MAX_SHOWN_PROBLEMS ? `; and ${problems.length - MAX_SHOWN_PROBLEMS} more` : '';
+    super('unavailable', 'STORE_CORRUPT', `stored pool is corrupt: ${shown}${more}. Nothing was changed; correct or restore the stored document`);
+  }
+}
+
+/** The stored pool was written in a version of the stored form this cimaster does not read. */
+export class UnsupportedStoreVersionError extends DomainError {
+  constructor(found: unknown, reads: number) {
+    super('unavailable', 'STORE_VERSION_UNSUPPORTED', `stored pool has version ${JSON.stringify(found)}, this cimaster reads version ${reads}. Nothing was changed`);
+  }
+}
+
+const MAX_SHOWN_PROBLEMS = 5;

@@ -51,14 +51,17 @@ export interface Ticket {
   seenAt: string;
 }
 
-/** The whole pool; the unit every store reads and writes atomically. */
+/**
+ * The whole pool; the unit every store reads and writes atomically. Clusters are a `Map` keyed by name: names come
+ * from users, and `constructor` is as valid a DNS label as any, so a plain object would collide with its prototype.
+ */
 export interface PoolState {
-  clusters: Record<string, Cluster>;
+  clusters: Map<string, Cluster>;
   queue: Ticket[];
 }
 
 export const HISTORY_LIMIT = 20;
 
 export function emptyPool(): PoolState {
-  return { clusters: {}, queue: [] };
+  return { clusters: new Map(), queue: [] };
 }

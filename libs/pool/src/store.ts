@@ -10,6 +10,4 @@ export interface PoolStore {
   apply<T>(command: Command<T>): Promise<T>;
   read(): Promise<PoolState>;
   close(): Promise<void>;
-  /** Counters for metrics: writes retried after a conflicting concurrent write. */
-  readonly stats?: { conflicts: number };
 }

@@ -1,4 +1,4 @@
-import { ClusterExistsError, ClusterNotFoundError, HolderMismatchError, IllegalTransitionError, NoCapacityError } from './errors';
+import { ClusterExistsError, ClusterNotFoundError, HolderMismatchError, IllegalTransitionError, NoCapacityError, NotHoldOwnerError } from './errors';
 import { HISTORY_LIMIT, type Cluster, type ClusterState, type Ending, type PoolState, type Ticket } from './model';
 
 /**
@@ -10,7 +10,7 @@ export type Command<T> = (state: PoolState, now: Date) => T;
 const iso = (d: Date): string => d.toISOString();
 
 function get(state: PoolState, name: string): Cluster {
-  const cluster = state.clusters[name];
+  const cluster = state.clusters.get(name);
   if (!cluster) throw new ClusterNotFoundError(name);
   return cluster;
 }
@@ -33,11 +33,11 @@ function move(cluster: Cluster, to: ClusterState, now: Date, ended: Ending): voi
 
 export function addCluster(name: string, region: string, by?: string): Command<Cluster> {
   return (state, now) => {
-    const existing = state.clusters[name];
+    const existing = state.clusters.get(name);
     if (existing) throw new ClusterExistsError(existing);
     const cluster: Cluster = { name, region, state: 'finished', since: iso(now), addedAt: iso(now), freedAt: iso(now), history: [] };
     if (by) cluster.addedBy = by;
-    state.clusters[name] = cluster;
+    state.clusters.set(name, cluster);
     return cluster;
   };
 }
@@ -57,14 +57,14 @@ export interface VacantRequest {
  */
 export function getVacant(req: VacantRequest): Command<Cluster> {
   return (state, now) => {
-    const free = Object.values(state.clusters)
+    const free = [...state.clusters.values()]
       .filter((c) => c.state === 'finished' && (!req.region || c.region === req.region))
       .sort((a, b) => a.freedAt.localeCompare(b.freedAt) || a.name.localeCompare(b.name));
     const mine = req.ticketId ? state.queue.findIndex((t) => t.id === req.ticketId) : state.queue.length;
     const ahead = state.queue.slice(0, mine < 0 ? state.queue.length : mine);
     const cluster = free.find((c) => !ahead.some((t) => !t.region || t.region === c.region));
     if (!cluster) {
-      const total = Object.values(state.clusters).filter((c) => !req.region || c.region === req.region).length;
+      const total = [...state.clusters.values()].filter((c) => !req.region || c.region === req.region).length;
       const where = req.region ? ` in region ${req.region}` : '';
       throw new NoCapacityError(`no vacant cluster${where}: ${free.length} free of ${total}, ${state.queue.length} waiting`, {
         free: free.length,
@@ -123,11 +123,22 @@ export function holdCluster(name: string, holdMs: number, user?: string): Comman
   };
 }
 
-/** held → finished. */
-export function releaseCluster(name: string): Command<Cluster> {
+/** Who asks for a release when only the holding user may release (an admin, or no auth at all, may release any). */
+export interface Releaser {
+  user?: string;
+}
+
+/**
+ * held → finished. With a `releaser`, a hold taken by a named user is theirs to release: the check belongs here,
+ * in the same compare-and-swap as the release, or another replica could release it and someone else hold the
+ * cluster in between, and this release would end the wrong person's hold.
+ */
+export function releaseCluster(name: string, releaser?: Releaser): Command<Cluster> {
   return (state, now) => {
     const cluster = get(state, name);
     if (cluster.state !== 'held') throw new IllegalTransitionError(cluster, 'release', 'held');
+    const holder = cluster.holder?.user;
+    if (releaser && holder && holder !== releaser.user) throw new NotHoldOwnerError(cluster.name, holder);
     move(cluster, 'finished', now, 'released');
     return cluster;
   };
@@ -156,7 +167,7 @@ export function deleteCluster(name: string): Command<Cluster> {
   return (state) => {
     const cluster = get(state, name);
     if (cluster.state !== 'finished') throw new IllegalTransitionError(cluster, 'delete', 'finished');
-    delete state.clusters[name];
+    state.clusters.delete(name);
     return cluster;
   };
 }
@@ -202,7 +213,7 @@ export function sweep(staleTicketMs: number): Command<{ expired: Expiry[]; dropp
   return (state, now) => {
     const t = iso(now);
     const expired: Expiry[] = [];
-    for (const cluster of Object.values(state.clusters)) {
+    for (const cluster of state.clusters.values()) {
       const h = cluster.holder;
       if (cluster.state === 'testing' && cluster.leaseExpires && cluster.leaseExpires <= t) {
         expired.push({ cluster: cluster.name, kind: 'lease', build: h?.build, job: h?.job });

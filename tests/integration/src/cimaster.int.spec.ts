@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { applyObjects, serviceAccountKubeconfig, sharedKubeEnv } from '@ci-stack/kube-env';
-import { BatchingPoolStore, ConfigMapBackend } from '@ci-stack/pool-store';
+import { ConfigMapBackend } from '@ci-stack/pool-store';
 import { describePoolStore } from '@ci-stack/pool-store/testing';
 import { rbacOf, renderChart } from './chart-objects';
 import { type RunningService, startService } from './services';
@@ -16,7 +16,7 @@ describePoolStore(
     const { kubeConfig } = sharedKubeEnv();
     const name = `contract-${++contractMapCount}`;
     return {
-      makeStore: (clock) => new BatchingPoolStore(new ConfigMapBackend({ kubeConfig, namespace: 'ci', name }), { clock }),
+      makeBackend: () => new ConfigMapBackend({ kubeConfig, namespace: 'ci', name }),
       multiWriter: true,
       cleanup: async () => void (await kubeConfig.makeApiClient(CoreV1Api).deleteNamespacedConfigMap({ namespace: 'ci', name }).catch(() => undefined)),
     };

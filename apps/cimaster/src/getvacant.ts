@@ -1,0 +1,50 @@
+import type { Router } from 'express';
+import { NoCapacityError, type ClusterPool } from '@ci-stack/pool';
+import { DomainError, ValidationError } from '@ci-stack/service-kit';
+import { callRouter, str, type Auth } from './calls';
+import type { PoolMetrics } from './metrics';
+import { clusterView, reply } from './views';
+
+export interface GetVacantDeps {
+  pool: ClusterPool;
+  metrics: PoolMetrics;
+  auth?: Auth;
+  maxWaitMs: number;
+}
+
+/** Kinds of refusal that are the request's fault: counted as `invalid`, not as `error`. */
+const REFUSED_KINDS: ReadonlySet<string> = new Set(['invalid', 'unauthenticated', 'forbidden']);
+
+/** `/getvacant`: a free cluster now, or within `wait` in the fair queue; every answer is counted by outcome. */
+export function getVacantRoutes(deps: GetVacantDeps): Router {
+  const { pool, metrics } = deps;
+  return callRouter(deps.auth, {
+    '/getvacant': {
+      params: { build: { kind: 'text', required: true }, job: { kind: 'text', required: true }, region: { kind: 'region' }, wait: { kind: 'duration' } },
+      role: 'e2e',
+      onError: (err) => metrics.getVacant.inc({ outcome: err instanceof NoCapacityError ? 'no_capacity' : err instanceof DomainError && REFUSED_KINDS.has(err.kind) ? 'invalid' : 'error' }),
+      handle: async (req, res, p) => {
+        const waitMs = (p.wait as number | undefined) ?? 0;
+        if (waitMs > deps.maxWaitMs) throw new ValidationError(`wait must be at most ${deps.maxWaitMs / 1000}s`);
+        const gone = new AbortController();
+        // Only a client that left before its answer cancels the wait (an abort costs an exception object).
+        res.on('close', () => {
+          if (!res.writableFinished) gone.abort();
+        });
+        try {
+          const got = await pool.getVacant({ build: str(p.build), job: str(p.job), region: p.region as string | undefined, waitMs, signal: gone.signal });
+          metrics.getVacant.inc({ outcome: 'allocated' });
+          if (got.queued) metrics.waitSeconds.observe({ outcome: 'allocated' }, got.waitedMs / 1000);
+          req.log.info({ cluster: got.cluster.name, build: p.build, job: p.job, waitedMs: got.waitedMs }, 'cluster allocated');
+          reply(req, res, 200, got.cluster.name, { cluster: clusterView(got.cluster), waited_seconds: got.waitedMs / 1000 });
+        } catch (err) {
+          if (err instanceof NoCapacityError) {
+            if (waitMs) metrics.waitSeconds.observe({ outcome: 'timeout' }, waitMs / 1000);
+            res.setHeader('Retry-After', '30');
+          }
+          throw err;
+        }
+      },
+    },
+  });
+}
