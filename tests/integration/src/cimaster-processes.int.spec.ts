@@ -1,33 +1,14 @@
-// cimaster as it ships (the bundle in dist/), several processes on one store: no cluster in two hands,
-// and a process killed with SIGKILL under load loses nothing.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+// cimaster as it ships (the bundle in dist/, built by the global setup), several processes on one store: no
+// cluster in two hands, and a process killed with SIGKILL under load loses nothing.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type RedisServer, startRedisServer } from '@ci-stack/pool-store/testing';
-import { freePort } from '@ci-stack/service-kit/testing';
+import { type RunningService, startService } from './services';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
-const BUNDLE = join(ROOT, 'dist/apps/cimaster/main.js');
+type Proc = RunningService;
 
-interface Proc {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startCimaster(args: string[]): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BUNDLE, '--host', '127.0.0.1', '--port', String(port), '--metrics-port', String(await freePort()), '--log-level', 'error', ...args], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
-    if (i > 100 || child.exitCode !== null) throw new Error(`cimaster ${args.join(' ')} did not start`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return { url, child, stop: async () => void (child.exitCode === null && child.signalCode === null && (child.kill('SIGTERM'), await exited)) };
-}
+const startCimaster = (args: string[]): Promise<Proc> => startService('cimaster', args);
 
 const get = async (p: Proc, path: string) => {
   const res = await fetch(`${p.url}${path}`);
@@ -40,10 +21,6 @@ interface View {
   holder: { build: string } | null;
 }
 const clusters = async (p: Proc): Promise<View[]> => JSON.parse((await get(p, '/clusters')).text).clusters as View[];
-
-beforeAll(() => {
-  execFileSync(process.execPath, [join(ROOT, 'tools/scripts/build-app.mjs'), 'apps/cimaster'], { stdio: 'ignore' });
-}, 60_000);
 
 describe('two cimaster processes on one Redis', () => {
   let redis: RedisServer;
@@ -102,7 +79,7 @@ describe('a process killed with SIGKILL under load', () => {
         }),
       );
       await new Promise((r) => setTimeout(r, 300));
-      proc.child.kill('SIGKILL');
+      proc.process.child.kill('SIGKILL');
       await load;
       expect(interrupted).toBeGreaterThan(0);
       proc = await startCimaster(args);
