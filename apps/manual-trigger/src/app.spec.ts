@@ -125,6 +125,24 @@ describe('POST /manual-trigger: building the ProwJob', () => {
   });
 });
 
+describe('env names that are Object.prototype keys', () => {
+  const body = (env: string) => JSON.stringify({ ...postsubmit, user: undefined }).replace(/}$/, `,"env":${env}}`);
+
+  it('refuses __proto__ like any variable the operator did not allow, instead of dropping it', async () => {
+    const { app } = await testApp();
+    const res = await request(app).post('/manual-trigger').type('json').send(body('{"__proto__":"x"}')).expect(400);
+    expect(res.body.message).toBe('env __proto__ may not be overridden; allowed: E2E_FOCUS');
+  });
+
+  it('sets __proto__ and constructor when allowed, as any other variable', async () => {
+    const { app } = await testApp({ allowedEnv: ['__proto__', 'constructor'] });
+    const res = await request(app).post('/manual-trigger').type('json').send(body('{"__proto__":"a","constructor":"b"}')).expect(200);
+    const pj = res.body.prowjob as ProwJob;
+    expect(pj.spec.pod_spec!.containers![0].env).toEqual(expect.arrayContaining([{ name: '__proto__', value: 'a' }, { name: 'constructor', value: 'b' }]));
+    expect(pj.metadata.annotations?.['manual-trigger.ci-stack.io/env-overrides']).toBe('__proto__,constructor');
+  });
+});
+
 describe('POST /manual-trigger: creating', () => {
   it('creates the ProwJob, waits for the build id and answers with links', async () => {
     const api = fakeApi({ buildId: '20260328-100000' });

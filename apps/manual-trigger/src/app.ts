@@ -92,7 +92,8 @@ function decodeBody(req: Request): unknown {
     }
   }
   if (req.is('application/x-www-form-urlencoded')) {
-    const form: Record<string, string | string[]> = {};
+    // Field names come from the caller: own keys only, or `constructor` would find Object.
+    const form: Record<string, string | string[]> = Object.create(null);
     for (const [key, value] of new URLSearchParams(raw)) {
       const prev = form[key];
       form[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];

@@ -100,7 +100,8 @@ function parseEnv(value: unknown, problems: string[]): Record<string, string> {
     problems.push("'env' must map variable names to string values");
     return {};
   }
-  const env: Record<string, string> = {};
+  // Variable names come from the caller: `__proto__` is a valid one, so no prototype to collide with.
+  const env: Record<string, string> = Object.create(null);
   for (const [name, v] of entries) {
     if (!ENV_NAME.test(name)) problems.push(`env name ${JSON.stringify(name)} is not a valid variable name`);
     else if (typeof v !== 'string') problems.push(`env ${name} must be a string value`);

@@ -13,11 +13,17 @@ export function applyDefault<T extends KubeObject>(own: T | undefined, def: T | 
   if (def === undefined) return own;
   const merged: Record<string, unknown> = { ...own };
   for (const [key, value] of Object.entries(def)) {
-    const mine = merged[key];
-    if (mine === undefined || mine === null || (Array.isArray(mine) && mine.length === 0)) merged[key] = structuredClone(value);
-    else if (isPlainObject(mine) && isPlainObject(value)) merged[key] = applyDefault(mine, value);
+    // Keys come from YAML, where `constructor` and `__proto__` are keys like any other: own properties only.
+    const mine = Object.hasOwn(merged, key) ? merged[key] : undefined;
+    if (mine === undefined || mine === null || (Array.isArray(mine) && mine.length === 0)) setOwn(merged, key, structuredClone(value));
+    else if (isPlainObject(mine) && isPlainObject(value)) setOwn(merged, key, applyDefault(mine, value));
   }
   return merged as T;
+}
+
+/** `target[key] = value` as an own property, even for `__proto__` (whose assignment would replace the prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** One `*_default_entries` item: applies when its repo (org, org/repo, `*` or empty) and cluster match. */

@@ -8,7 +8,12 @@ function clone<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(clone) as T;
   const out: Record<string, unknown> = {};
-  for (const key in value) out[key] = clone((value as Record<string, unknown>)[key]);
+  for (const key in value) {
+    const copy = clone((value as Record<string, unknown>)[key]);
+    // YAML and JSON give `__proto__` as an own key; assigning it would replace the copy's prototype instead.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copy, writable: true, enumerable: true, configurable: true });
+    else out[key] = copy;
+  }
   return out as T;
 }
 
