@@ -50,7 +50,7 @@ export function ticketView(t: Ticket, position: number): Record<string, unknown>
   return { position, build: t.build, job: t.job, region: t.region ?? null, enqueued_at: t.enqueuedAt, deadline: t.deadline };
 }
 
-export function wantsJson(req: Request): boolean {
+function wantsJson(req: Request): boolean {
   return req.accepts(['text/plain', 'application/json']) === 'application/json';
 }
 

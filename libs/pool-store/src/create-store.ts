@@ -18,7 +18,7 @@ export function createPoolStore(config: StoreConfig, opts: { clock: Clock; onWri
   return new BatchingPoolStore(createBackend(config), opts);
 }
 
-export function createBackend(config: StoreConfig): VersionedBackend {
+function createBackend(config: StoreConfig): VersionedBackend {
   switch (config.kind) {
     case 'memory':
       return new MemoryBackend();

@@ -1,5 +1,5 @@
 export { ClusterPool, type ClusterPoolOptions, type VacantOptions, type VacantResult } from './cluster-pool';
-export { STORED_VERSION, decodePool, encodePool } from './codec';
+export { decodePool, encodePool } from './codec';
 export { ClusterExistsError, ClusterNotFoundError, HolderMismatchError, IllegalTransitionError, NoCapacityError, NotHoldOwnerError, PoolTooLargeError, StoreCorruptError, UnsupportedStoreVersionError } from './errors';
 export { HISTORY_LIMIT, emptyPool, type Cluster, type ClusterState, type Ending, type HistoryEntry, type Holder, type PoolState, type Ticket } from './model';
 export { assertDnsLabel, checkDnsLabel } from './names';
