@@ -3,7 +3,7 @@ import type { Cluster, ClusterState, Ending, PoolState, Ticket } from './model';
 import { checkDnsLabel } from './names';
 
 /** Version of the stored JSON; bump with a migration when the stored shape changes. */
-export const STORED_VERSION = 1;
+const STORED_VERSION = 1;
 
 /** The stored form: a versioned document with clusters as a list, compact JSON. */
 export function encodePool(state: PoolState): string {
@@ -28,7 +28,7 @@ export function decodePool(text: string | undefined | null): PoolState {
   }
   if (!isRecord(stored)) throw new StoreCorruptError(['the document must be a JSON object']);
   if (stored.version !== STORED_VERSION) throw new UnsupportedStoreVersionError(stored.version, STORED_VERSION);
-  if (!Array.isArray(stored.clusters) || !Array.isArray(stored.queue)) throw new StoreCorruptError(['stored pool is malformed: clusters and queue must be lists']);
+  if (!Array.isArray(stored.clusters) || !Array.isArray(stored.queue)) throw new StoreCorruptError(['clusters and queue must be lists']);
   const problems: string[] = [];
   const clusters = new Map<string, Cluster>();
   stored.clusters.forEach((raw: unknown, i: number) => {
@@ -187,7 +187,7 @@ function readTicket(raw: unknown, index: number, problems: string[]): Ticket | u
     problems.push(`queue[${index}] must be an object, got ${preview(raw)}`);
     return undefined;
   }
-  const where = typeof raw.id === 'string' && raw.id !== '' ? `queue ticket ${raw.id}` : `queue[${index}]`;
+  const where = typeof raw.id === 'string' && /^[\x21-\x7e]{1,64}$/.test(raw.id) ? `queue ticket ${raw.id}` : `queue[${index}]`;
   const before = problems.length;
   const f = new FieldReader(raw, where, problems);
   for (const key of ['id', 'build', 'job']) f.text(key);

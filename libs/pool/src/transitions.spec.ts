@@ -173,7 +173,8 @@ describe('the stored form', () => {
     expect(decodePool('')).toEqual({ clusters: new Map(), queue: [] });
     expect(thrown(() => decodePool('{"version":2,"clusters":[],"queue":[]}'))).toBeInstanceOf(UnsupportedStoreVersionError);
     expect(() => decodePool('{"version":2,"clusters":[],"queue":[]}')).toThrow('stored pool has version 2, this cimaster reads version 1');
-    expect(() => decodePool('{"version":1,"clusters":{}}')).toThrow('stored pool is malformed');
+    expect(() => decodePool('{"version":1,"clusters":{}}')).toThrow('stored pool is corrupt: clusters and queue must be lists.');
+    expect(() => decodePool('[1]')).toThrow('stored pool is corrupt: the document must be a JSON object.');
   });
 
   const good = () => {

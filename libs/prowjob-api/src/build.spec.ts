@@ -10,3 +10,13 @@ describe('copying a job spec', () => {
     expect(JSON.stringify(selector)).toBe('{"__proto__":"a","constructor":"b"}');
   });
 });
+
+describe('labels', () => {
+  it('keeps caller labels named __proto__ and constructor as own labels', () => {
+    const spec = { type: 'periodic', job: 'j', agent: 'kubernetes' } as ProwJobSpec;
+    const { labels } = newProwJob(spec, JSON.parse('{"__proto__":"a","constructor":"b"}'), {}, { name: 'x', now: new Date(0) }).metadata;
+    expect(Object.getOwnPropertyDescriptor(labels, '__proto__')?.value).toBe('a');
+    expect(labels?.constructor).toBe('b');
+    expect(Object.getPrototypeOf(labels)).toBe(Object.prototype);
+  });
+});

@@ -153,27 +153,30 @@ export function labelsAndAnnotationsForSpec(
   extraLabels: Record<string, string> = {},
   extraAnnotations: Record<string, string> = {},
 ): { labels: Record<string, string>; annotations: Record<string, string> } {
-  const candidate: Record<string, string> = { [ProwLabels.created]: 'true', [ProwLabels.type]: spec.type };
+  // Caller labels come from job YAML, where `__proto__` is a key like any other: a Map, not an object, collects them.
+  const candidate = new Map<string, string>([
+    [ProwLabels.created, 'true'],
+    [ProwLabels.type, spec.type],
+  ]);
   const annotations: Record<string, string> = {};
   // The job name and context go on both: cut to a valid length on the label, in full on the annotation.
   for (const [key, value] of [[ProwLabels.job, spec.job], [ProwLabels.context, spec.context ?? '']] as const) {
-    candidate[key] = truncateForLabel(value);
+    candidate.set(key, truncateForLabel(value));
     annotations[key] = value;
   }
   const refs = spec.refs ?? spec.extra_refs?.[0];
   if (refs) {
-    candidate[ProwLabels.org] = refs.org;
-    candidate[ProwLabels.repo] = refs.repo;
-    candidate[ProwLabels.baseRef] = refs.base_ref ?? '';
+    candidate.set(ProwLabels.org, refs.org);
+    candidate.set(ProwLabels.repo, refs.repo);
+    candidate.set(ProwLabels.baseRef, refs.base_ref ?? '');
     const pull = refs.pulls?.[0];
-    if (pull) candidate[ProwLabels.pull] = String(pull.number);
+    if (pull) candidate.set(ProwLabels.pull, String(pull.number));
   }
-  Object.assign(candidate, extraLabels);
-  const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(candidate)) {
+  for (const [key, value] of Object.entries(extraLabels)) candidate.set(key, value);
+  const labels = Object.fromEntries([...candidate].flatMap(([key, value]) => {
     const sane = sanitizeLabelValue(value);
-    if (sane !== undefined) labels[key] = sane;
-  }
+    return sane === undefined ? [] : [[key, sane]];
+  })) as Record<string, string>;
   return { labels, annotations: { ...annotations, ...extraAnnotations } };
 }
 
