@@ -196,7 +196,7 @@ describe('the stored form', () => {
     ['a history entry that ended oddly', (d) => ((cluster(d, 'c3').history as Array<Record<string, unknown>>)[0].ended = 'vanished'), 'cluster c3: history[0].ended must be one of'],
     ['history that is not a list', (d) => (cluster(d, 'c3').history = {}), 'cluster c3: history must be a list, got {}'],
     ['a cluster listed twice', (d) => d.clusters.push({ ...cluster(d, 'c4') }), 'cluster c4: listed twice'],
-    ['a cluster that is not an object', (d) => d.clusters.push('c5'), 'clusters[4] must be an object, got "c5"'],
+    ['a cluster that is not an object', (d) => (d.clusters as unknown[]).push('c5'), 'clusters[4] must be an object, got "c5"'],
     ['a ticket without deadline', (d) => delete d.queue[0].deadline, 'queue ticket t1: deadline is missing'],
     ['a ticket without id', (d) => delete d.queue[0].id, 'queue[0]: id is missing'],
     ['a ticket whose region is no label', (d) => (d.queue[0].region = 'Us West'), 'queue ticket t1: region must be a DNS-1123 label, got "Us West"'],
