@@ -1,5 +1,6 @@
 // cimaster: getvacant + finishtest cycles with 64 clients per store, beside a no-op express route measured in
-// the same run. Usage: npm run bench -- cimaster [--quick] [--stores memory,file,redis,configmap]
+// the same run. Usage: npm run bench -- cimaster [--quick] [--stores=memory,file,redis,configmap] [--bundle=PATH]
+// (--bundle: another build of cimaster, e.g. an older commit's, to compare with the one in dist/)
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ const quick = process.argv.includes('--quick');
 const DURATION = quick ? 3_000 : 10_000;
 const CLIENTS = 64;
 const CLUSTERS = 80;
-const CM = resolve(ROOT, 'dist/apps/cimaster/main.js');
+const CM = resolve(process.argv.find((a) => a.startsWith('--bundle='))?.slice('--bundle='.length) ?? resolve(ROOT, 'dist/apps/cimaster/main.js'));
 const storesArg = process.argv.find((a) => a.startsWith('--stores='))?.slice('--stores='.length);
 const STORES = (storesArg ?? 'memory,file,redis,configmap').split(',');
 
@@ -26,7 +27,9 @@ async function runCycles(child: Child) {
     return (await send('GET', `/finishtest?cluster=${got.body}&build=${build}`)).status;
   };
   await load({ base: child.url, concurrency: CLIENTS, durationMs: 1_000, step });
-  return load({ base: child.url, concurrency: CLIENTS, durationMs: DURATION, step });
+  const cpuBefore = child.cpuSeconds();
+  const result = await load({ base: child.url, concurrency: CLIENTS, durationMs: DURATION, step });
+  return { ...result, cpuMicrosPerCycle: ((child.cpuSeconds() - cpuBefore) * 1e6) / result.requests };
 }
 
 /** Steps whose answer was not 200, as measured (the baseline's too: a failing baseline would flatter the rest). */
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
   const noop = await startNode(resolve(__dirname, 'noop-server.js'), [], { readyPath: '/' });
   const noopResult = await load({ base: noop.url, concurrency: CLIENTS, durationMs: DURATION, step: async (_c, send) => (await send('GET', '/getvacant'), (await send('GET', '/finishtest')).status) });
   await noop.stop();
-  rows.push({ store: 'no-op express route (2 requests)', 'cycles/s': fmt(noopResult.perSecond), 'p50 ms': fmt(noopResult.p50ms, 2), 'p99 ms': fmt(noopResult.p99ms, 2), 'non-200': non200(noopResult), 'of no-op': '' });
+  rows.push({ store: 'no-op express route (2 requests)', 'cycles/s': fmt(noopResult.perSecond), 'p50 ms': fmt(noopResult.p50ms, 2), 'p99 ms': fmt(noopResult.p99ms, 2), 'non-200': non200(noopResult), 'of no-op': '', 'server CPU µs/cycle': '' });
 
   for (const store of STORES) {
     const dir = await mkdtemp(join(tmpdir(), 'bench-cimaster-'));
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
     await child.stop();
     for (const c of cleanups.reverse()) await c();
     const label = store === 'configmap' ? 'configmap (fake API server, 5 ms)' : store === 'file' ? 'file (fsync before rename)' : store;
-    rows.push({ store: label, 'cycles/s': fmt(r.perSecond), 'p50 ms': fmt(r.p50ms, 2), 'p99 ms': fmt(r.p99ms, 2), 'non-200': non200(r), 'of no-op': `${fmt((100 * r.perSecond) / noopResult.perSecond, 1)} %` });
+    rows.push({ store: label, 'cycles/s': fmt(r.perSecond), 'p50 ms': fmt(r.p50ms, 2), 'p99 ms': fmt(r.p99ms, 2), 'non-200': non200(r), 'of no-op': `${fmt((100 * r.perSecond) / noopResult.perSecond, 1)} %`, 'server CPU µs/cycle': fmt(r.cpuMicrosPerCycle) });
   }
   printTable(`cimaster getvacant + finishtest, ${CLIENTS} clients, ${CLUSTERS} clusters (node ${process.version}, ${DURATION / 1000} s per store)`, rows);
 }

@@ -82,6 +82,8 @@ export async function load(opts: {
 export interface Child {
   url: string;
   rssMiB(): number;
+  /** CPU time (user + system) the process has used so far: unlike throughput, barely moved by a busy machine. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -92,6 +94,12 @@ export async function startNode(script: string, args: string[], opts: { readyPat
   return {
     url: service.url,
     rssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    // Fields 14 and 15 of /proc/PID/stat (utime, stime) in clock ticks, 100 a second on Linux; the name in field 2
+    // may hold spaces, so count from after its closing parenthesis.
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     stop: () => service.stop(),
   };
 }
