@@ -1,6 +1,6 @@
 import type { Router } from 'express';
-import type { ClusterPool } from '@ci-stack/pool';
-import { callRouter, str, type Auth } from './calls';
+import type { Cluster, ClusterPool } from '@ci-stack/pool';
+import { callRouter, str, type Auth, type CallSpec, type Params } from './calls';
 import type { TriggerAnswer } from './create-cluster';
 import { clusterView, reply } from './views';
 
@@ -8,6 +8,14 @@ export interface AdminDeps {
   pool: ClusterPool;
   auth?: Auth;
   createCluster: (req: { user?: string; branch: string; requestId: string }) => Promise<TriggerAnswer>;
+}
+
+/** A call that changes one cluster and answers as the original did: `cluster NAME is DONE successfully`. */
+function answered(done: string, change: (p: Params) => Promise<Cluster>): CallSpec['handle'] {
+  return async (req, res, p) => {
+    const cluster = await change(p);
+    reply(req, res, 200, `cluster ${cluster.name} is ${done} successfully`, { cluster: clusterView(cluster) });
+  };
 }
 
 /** The admin calls: add, disable, enable and delete clusters, and have manual-trigger create one. */
@@ -26,26 +34,17 @@ export function adminCallRoutes(deps: AdminDeps): Router {
     '/disablecluster': {
       params: { cluster: { kind: 'cluster', required: true }, reason: { kind: 'text' } },
       role: 'admin',
-      handle: async (req, res, p) => {
-        const cluster = await pool.disable(str(p.cluster), p.reason as string | undefined);
-        reply(req, res, 200, `cluster ${cluster.name} is disabled successfully`, { cluster: clusterView(cluster) });
-      },
+      handle: answered('disabled', (p) => pool.disable(str(p.cluster), p.reason as string | undefined)),
     },
     '/enablecluster': {
       params: { cluster: { kind: 'cluster', required: true } },
       role: 'admin',
-      handle: async (req, res, p) => {
-        const cluster = await pool.enable(str(p.cluster));
-        reply(req, res, 200, `cluster ${cluster.name} is enabled successfully`, { cluster: clusterView(cluster) });
-      },
+      handle: answered('enabled', (p) => pool.enable(str(p.cluster))),
     },
     '/deletecluster': {
       params: { cluster: { kind: 'cluster', required: true } },
       role: 'admin',
-      handle: async (req, res, p) => {
-        const cluster = await pool.delete(str(p.cluster));
-        reply(req, res, 200, `cluster ${cluster.name} is deleted successfully`, { cluster: clusterView(cluster) });
-      },
+      handle: answered('deleted', (p) => pool.delete(str(p.cluster))),
     },
     '/createcluster': {
       params: { user: { kind: 'text' }, branch: { kind: 'text' } },
