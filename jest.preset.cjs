@@ -1,5 +1,6 @@
 // Shared Jest settings: TypeScript through ts-jest (transpile only; `typecheck` does the type checking),
-// workspace aliases from tsconfig.base.json, and the ESM-only Kubernetes client transformed to CommonJS.
+// workspace aliases from tsconfig.base.json, the ESM-only Kubernetes client transformed to CommonJS, and shell
+// scripts imported as text (as the bundles' esbuild `text` loader does).
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
@@ -12,9 +13,10 @@ module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.[cm]?[tj]s$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec.json') }],
+    '^.+\\.sh$': path.join(__dirname, 'tools/scripts/jest-text-transform.cjs'),
   },
   transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)'],
-  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'sh'],
   moduleNameMapper,
   testMatch: ['**/*.spec.ts'],
   testEnvironmentOptions: { globalsCleanup: 'off' },

@@ -22,6 +22,8 @@ const result = await build({
   metafile: true,
   tsconfig: join(root, 'tsconfig.base.json'),
   legalComments: 'linked',
+  // Scripts a service serves (cimaster's /client.sh) are bundled as strings: the image stays one file.
+  loader: { '.sh': 'text' },
   logLevel: 'warning',
 });
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
