@@ -174,12 +174,35 @@ describe('leases, holds and the queue', () => {
     await new Promise((r) => setTimeout(r, 30));
     const queue = await request(app).get('/queue');
     expect(queue.body.queue.map((t: { build: string; position: number }) => [t.position, t.build])).toEqual([[1, '1'], [2, '2']]);
+    // One waiter's tickets keep their place in the whole queue.
+    expect((await request(app).get('/queue?build=2&job=j').expect(200)).body.queue).toEqual([expect.objectContaining({ position: 2, build: '2', job: 'j' })]);
+    expect((await request(app).get('/queue?build=2&job=other').expect(200)).body.queue).toEqual([]);
+    expect((await request(app).get('/queue?colour=red').expect(400)).text).toBe('unknown parameter colour; this call takes build, job');
     await request(app).get('/getvacant?build=3&job=j').expect(503);
     await request(app).get('/finishtest?cluster=c1');
     await new Promise((r) => setTimeout(r, 100));
     await request(app).get('/finishtest?cluster=c1');
     await Promise.all([first, second]);
     expect(order).toEqual(['1:200', '2:200']);
+  });
+});
+
+describe('the shell client', () => {
+  it('GET /client.sh serves the POSIX sh client as text', async () => {
+    const { app } = setup();
+    const res = await request(app).get('/client.sh').expect(200);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.text.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(res.text).toContain('usage: sh cimaster.sh COMMAND');
+  });
+
+  it('getvacant and heartbeat replies carry the lease length, so a client knows how often to heartbeat', async () => {
+    const { app } = setup();
+    await request(app).get('/addcluster?cluster=c1&region=r');
+    const got = await request(app).get('/getvacant?build=1&job=j').expect(200, 'c1');
+    expect(got.headers['cimaster-lease-seconds']).toBe(String(4 * 3600));
+    const beat = await request(app).get('/heartbeat?cluster=c1&build=1').set('Accept', 'application/json').expect(200);
+    expect(beat.headers['cimaster-lease-seconds']).toBe(String(4 * 3600));
   });
 });
 

@@ -8,6 +8,7 @@ import { e2eCallRoutes } from './e2e-calls';
 import { getVacantRoutes } from './getvacant';
 import type { PoolMetrics } from './metrics';
 import { poolRoutes } from './pool-routes';
+import { shellClientRoutes } from './shell-client';
 import { reply } from './views';
 
 export interface AppDeps {
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.use(requestContext({ logger: deps.logger }));
   app.use(httpMetrics({ registry: deps.metrics.registry, prefix: 'cimaster_' }));
+  app.use(shellClientRoutes(deps.pool));
   app.use(healthRoutes({ ready: () => deps.ready().then(() => allReady({ store: { ok: true } }), (err: Error) => allReady({ store: { ok: false, message: err.message } })) }));
   app.use(express.json({ limit: '16kb' }));
   app.use(express.urlencoded({ limit: '16kb', extended: false }));

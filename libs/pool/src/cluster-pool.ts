@@ -50,6 +50,11 @@ export class ClusterPool {
     this.sleep = opts.sleep ?? abortableSleep;
   }
 
+  /** How long a testing lease lasts; each heartbeat extends it by this much. */
+  get leaseMs(): number {
+    return this.opts.leaseMs;
+  }
+
   add(name: string, region: string, by?: string): Promise<Cluster> {
     return this.opts.store.apply(t.addCluster(name, region, by));
   }
