@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs to build and test: npm packages (from the lock file) and, for the tests,
-# Debian's redis-server. Cheap when everything is already there.
+# Debian's redis-server, dash and shellcheck. Cheap when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NX_NO_CLOUD=true NX_DAEMON=false
@@ -12,9 +12,16 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [ "${1:-}" = "--test" ] && ! command -v redis-server >/dev/null 2>&1; then
-  echo "ensure-deps: installing redis-server (Debian)" >&2
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends redis-server >&2
+# For the tests: redis-server (Redis store), dash and shellcheck (cimaster's shell client).
+if [ "${1:-}" = "--test" ]; then
+  missing=()
+  for tool in redis-server dash shellcheck; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "ensure-deps: installing ${missing[*]} (Debian)" >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
 fi
