@@ -6,6 +6,8 @@ const kubeAndRedis = [
   { tag: 'type:feature', bannedExternalImports: ['@kubernetes/client-node', 'ioredis'] },
   { tag: 'type:domain', bannedExternalImports: ['@kubernetes/client-node', 'ioredis', 'express'] },
   { tag: 'type:app', bannedExternalImports: ['@kubernetes/client-node', 'ioredis'] },
+  // Contracts describe HTTP; the CLI bundles them, so they carry no server framework either.
+  { tag: 'type:contract', bannedExternalImports: ['@kubernetes/client-node', 'ioredis', 'express'] },
 ];
 
 export default [
@@ -23,14 +25,17 @@ export default [
           allow: [],
           depConstraints: [
             // Layers: apps sit on features, data access and utilities; nothing reaches upwards.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util', 'type:tool'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contract', 'type:util'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contract', 'type:util'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contract', 'type:util', 'type:tool'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'] },
             // Domain libraries hold pure business rules and declare the interfaces data access implements.
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            // A service's HTTP contract (routes, schemas, document, typed client): both services, their callers and
+            // the CLI share it, so one service never needs the other's code.
+            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract', 'type:util'] },
             // Services talk HTTP: neither may import the other's code.
             { sourceTag: 'scope:manual-trigger', onlyDependOnLibsWithTags: ['scope:manual-trigger', 'scope:shared'] },
             { sourceTag: 'scope:cimaster', onlyDependOnLibsWithTags: ['scope:cimaster', 'scope:shared'] },
