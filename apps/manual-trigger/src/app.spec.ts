@@ -2,11 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { documentedRoutes, registeredRoutes } from '@ci-stack/http-contract/testing';
+import { manualTriggerDocument } from '@ci-stack/manual-trigger-api';
 import { KubeAlreadyExistsError, KubeForbiddenError, KubeNotFoundError, KubeUnavailableError } from '@ci-stack/kube';
 import type { ProwJob } from '@ci-stack/prowjob-api';
 import { TokenAuthenticator } from './auth';
-import { testApp } from './test-helpers';
+import { contract, testApp } from './test-helpers';
 import type { ProwJobApi } from './trigger-service';
+
+afterEach(() => contract.verify());
 
 const postsubmit = { org: 'tess', repo: 'tessops', base_ref: 'master', prowtype: 'postsubmit', prowjob: 'sddz-e2e-k8s-1.32', user: 'fesu' };
 
@@ -262,5 +266,30 @@ describe('catalog and probes', () => {
     expect(ready.body.checks).toEqual({ config: { ok: true }, kubernetes: { ok: true } });
     const missing = await request(app).get('/nope').expect(404);
     expect(missing.body).toMatchObject({ success: false, code: 'NOT_FOUND' });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('is served at /openapi.json and lists exactly the routes the app registers', async () => {
+    const { app, express } = await testApp();
+    const served = await request(app).get('/openapi.json').expect(200);
+    expect(served.body).toEqual(JSON.parse(JSON.stringify(manualTriggerDocument())));
+    const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+    expect(registeredRoutes(express).map(key).sort()).toEqual(documentedRoutes(manualTriggerDocument()).map(key).sort());
+  });
+
+  it('refuses a malformed ProwJob name and a bad catalog filter as documented', async () => {
+    const { app } = await testApp({ prowJobs: fakeApi() });
+    const bad = await request(app).get('/prowjobs/Not_A_Name').expect(400);
+    expect(bad.body).toMatchObject({ success: false, code: 'INVALID_REQUEST', message: 'ProwJob name must be a Kubernetes object name' });
+    const type = await request(app).get('/jobs?type=weekly').expect(400);
+    expect(type.body.message).toBe('type must be one of presubmit, postsubmit, periodic, batch');
+    await request(app).get('/jobs?org[x]=y&type=periodic').expect(200);
+  });
+
+  // Last in the file: the real answers of this suite covered every documented path, so none can drift unchecked.
+  it('was checked against every documented path by the tests above', () => {
+    const seenPaths = new Set([...contract.seen].map((s) => s.split(' ')[1]));
+    expect(Object.keys(manualTriggerDocument().paths).filter((p) => !seenPaths.has(p))).toEqual([]);
   });
 });

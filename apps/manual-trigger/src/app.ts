@@ -1,11 +1,12 @@
 import express, { type Express, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { expressPath } from '@ci-stack/http-contract';
+import { manualTriggerDocument, manualTriggerRoutes as routes, parseTriggerParams, type TriggerRequest } from '@ci-stack/manual-trigger-api';
 import type { LoadedProwConfig, WatcherStatus } from '@ci-stack/prow-config';
-import { PROWJOB_TYPES, type ProwJobType } from '@ci-stack/prowjob-api';
 import { ValidationError, allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
 import { ANONYMOUS, authorize, type Principal } from './auth';
 import { InvalidJsonError } from './errors';
 import type { TriggerMetrics } from './metrics';
-import { parseTriggerRequest } from './trigger-request';
 import type { TriggerService } from './trigger-service';
 
 /** What the HTTP layer needs; everything is injected so tests can pass fakes. */
@@ -22,7 +23,6 @@ export interface AppDeps {
 }
 
 const BODY_LIMIT = '64kb';
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const PING_CACHE_MS = 5000;
 
 /** The manual-trigger HTTP API; never listens (see main.ts). */
@@ -37,34 +37,35 @@ export function createApp(deps: AppDeps): Express {
 
   const principal = (req: Request): Principal => (deps.auth ? deps.auth.authenticate(req.get('authorization')) : ANONYMOUS);
 
-  app.post('/manual-trigger', async (req, res) => {
+  app.post(routes.trigger.path, async (req, res) => {
     const who = principal(req);
-    const trigger = parseTriggerRequest(req.query as Record<string, unknown>, decodeBody(req));
+    const trigger = triggerRequest(req);
     authorize(who, { org: trigger.org, repo: trigger.repo, name: trigger.job, type: trigger.type });
     const key = req.get('idempotency-key');
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new ValidationError('Idempotency-Key must be 1 to 255 printable ASCII characters');
+    if (key !== undefined && !routes.trigger.headers['Idempotency-Key'].schema.safeParse(key).success) throw new ValidationError('Idempotency-Key must be 1 to 255 printable ASCII characters');
     const result = await deps.service.trigger(trigger, { identity: who.identity, endpoint: 'POST /manual-trigger', requestId: req.id, idempotencyKey: key });
     req.log.info({ job: result.job, prowjob: result.job_name, type: result.type, buildId: result.build_id, identity: who.identity }, 'prowjob triggered');
     res.status(result.idempotent_replay || result.dry_run ? 200 : 201).json(result);
   });
 
-  app.get('/jobs', (req, res) => {
+  app.get(routes.jobs.path, (req, res) => {
     principal(req);
-    const type = req.query.type;
-    if (type !== undefined && !PROWJOB_TYPES.includes(type as ProwJobType)) throw new ValidationError(`type must be one of ${PROWJOB_TYPES.join(', ')}`);
-    const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-    const jobs = current(deps).index.list({ org: str(req.query.org), repo: str(req.query.repo), type: type as ProwJobType | undefined });
+    const jobs = current(deps).index.list(valid(routes.jobs.params, req.query));
     res.json({ jobs, count: jobs.length });
   });
 
-  app.get('/prowjobs/:name', async (req, res) => {
+  app.get(expressPath(routes.prowjob.path), async (req, res) => {
     principal(req);
-    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(req.params.name)) throw new ValidationError('ProwJob name must be a Kubernetes object name');
-    res.json(await deps.service.status(req.params.name));
+    const { name } = valid(routes.prowjob.pathParams, req.params);
+    res.json(await deps.service.status(name));
+  });
+
+  app.get(routes.openapi.path, (_req, res) => {
+    res.json(manualTriggerDocument());
   });
 
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ success: false, code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}; see POST /manual-trigger, GET /jobs, GET /prowjobs/NAME` });
+    res.status(404).json({ success: false, code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}; see POST /manual-trigger, GET /jobs, GET /prowjobs/NAME, GET /openapi.json` });
   });
   app.use(
     errorHandler({
@@ -75,6 +76,23 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   return app;
+}
+
+/** Input checked with a route's schema; every problem becomes one 400. */
+function valid<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => i.message);
+  throw new ValidationError(problems.join('; '), problems);
+}
+
+/** The trigger's parameters from the query string and a JSON or form body (the body wins). */
+function triggerRequest(req: Request): TriggerRequest {
+  const body = decodeBody(req);
+  if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) throw new ValidationError('request body must be a JSON object');
+  const parsed = parseTriggerParams(req.query as Record<string, unknown>, body as Record<string, unknown> | undefined);
+  if (!parsed.ok) throw new ValidationError(parsed.problems.join('; '), parsed.problems);
+  return parsed.request;
 }
 
 /**

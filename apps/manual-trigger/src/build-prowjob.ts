@@ -14,7 +14,7 @@ import {
   type Refs,
 } from '@ci-stack/prowjob-api';
 import { BranchNotAllowedError, JobNotFoundError } from './errors';
-import type { TriggerRequest } from './trigger-request';
+import type { TriggerRequest } from '@ci-stack/manual-trigger-api';
 
 /** Labels and annotations manual-trigger adds to every ProwJob it creates. */
 export const Annotations = Object.freeze({

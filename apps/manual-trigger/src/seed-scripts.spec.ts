@@ -4,7 +4,9 @@ import { promisify } from 'node:util';
 import { startFakeKubeApi, type FakeKubeApi } from '@ci-stack/kube/testing';
 import { ProwJobClient } from '@ci-stack/prowjob-client';
 import { listen } from '@ci-stack/service-kit';
-import { testApp } from './test-helpers';
+import { contract, testApp } from './test-helpers';
+
+afterEach(() => contract.verify());
 
 const run = promisify(execFile);
 let kube: FakeKubeApi;

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { contractRecorder } from '@ci-stack/http-contract/testing';
+import { manualTriggerDocument } from '@ci-stack/manual-trigger-api';
 import { ConfigWatcher, type LoadedProwConfig } from '@ci-stack/prow-config';
 import { silentLogger, FakeClock } from '@ci-stack/service-kit/testing';
 import { createApp } from './app';
@@ -9,6 +11,9 @@ import { TriggerService, type ProwJobApi } from './trigger-service';
 export const EXAMPLES = resolve(__dirname, '../../../examples/prow');
 
 let cached: Promise<LoadedProwConfig> | undefined;
+
+/** Checks every answer of a testApp against the OpenAPI document; call `contract.verify()` after each test. */
+export const contract = contractRecorder(manualTriggerDocument());
 
 /** The example Prow config, loaded once per test file. */
 export async function exampleConfig(): Promise<LoadedProwConfig> {
@@ -25,7 +30,7 @@ export interface TestAppOptions {
   clock?: FakeClock;
 }
 
-/** createApp with the example config and the given fakes. */
+/** createApp with the example config and the given fakes; `app` has its answers checked by `contract`. */
 // eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types -- test helper, the inferred type is the point
 export async function testApp(opts: TestAppOptions = {}) {
   const loaded = await exampleConfig();
@@ -52,5 +57,5 @@ export async function testApp(opts: TestAppOptions = {}) {
     metrics,
     logger: silentLogger(),
   });
-  return { app, metrics, clock };
+  return { app: contract.wrap(app), express: app, metrics, clock };
 }

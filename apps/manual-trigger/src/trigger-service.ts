@@ -6,7 +6,7 @@ import { IDEMPOTENCY_LABEL, buildProwJob } from './build-prowjob';
 import { CreateFailedError, DryRunError, EnvNotAllowedError, ProwJobNotFoundError } from './errors';
 import { deckBase, linksFor } from './links';
 import type { TriggerMetrics } from './metrics';
-import type { TriggerRequest } from './trigger-request';
+import type { TriggerRequest } from '@ci-stack/manual-trigger-api';
 
 /** The Kubernetes operations manual-trigger needs; `@ci-stack/prowjob-client` implements them. */
 export interface ProwJobApi {

@@ -1,0 +1,53 @@
+import { openApiProblems } from '@ci-stack/http-contract/testing';
+import { manualTriggerDocument } from './document';
+import { parseTriggerParams } from './trigger-request';
+
+describe('trigger parameters', () => {
+  const post = { org: 'tess', repo: 'tessops', base_ref: 'master', prowtype: 'postsubmit', prowjob: 'job-a' };
+
+  it('reads a JSON body, a form or the query string, trimming text and taking repeated env=NAME=value', () => {
+    expect(parseTriggerParams({ env: ['A=1', 'B=x=y'] }, { ...post, org: ' tess ', pullrequest: ' 12 ' })).toEqual({
+      ok: true,
+      request: { org: 'tess', repo: 'tessops', baseRef: 'master', type: 'postsubmit', job: 'job-a', pullRequest: 12, env: { A: '1', B: 'x=y' } },
+    });
+    expect(parseTriggerParams({}, { prowtype: 'periodic', prowjob: 'nightly', org: null, repo: '' })).toMatchObject({ ok: true, request: { type: 'periodic', job: 'nightly', org: '', env: {} } });
+  });
+
+  it('reports every problem, in the order and words of the original service', () => {
+    const got = parseTriggerParams({}, { org: 5, prowtype: 'nightly', pullrequest: 'x', base_sha: 'zz', env: { '1A': 'v', B: 3 } });
+    expect(got).toEqual({
+      ok: false,
+      problems: [
+        "'org' must be a string, got number",
+        "Invalid prowtype 'nightly': must be one of presubmit, postsubmit, periodic",
+        'Missing required parameters: repo, base_ref, prowjob',
+        `'pullrequest' must be a positive integer, got "x"`,
+        "'base_sha' must be a git commit SHA (7 to 64 hex digits)",
+        'env name "1A" is not a valid variable name',
+        'env B must be a string value',
+      ],
+    });
+    expect(parseTriggerParams({}, { ...post, prowtype: 'presubmit', pullrequest: 0 })).toEqual({ ok: false, problems: ["'pullrequest' must be a positive integer, got 0"] });
+    expect(parseTriggerParams({}, { ...post, prowtype: 'presubmit' })).toEqual({ ok: false, problems: ["Pull request number is required for presubmit jobs. Please provide 'pullrequest' parameter."] });
+  });
+});
+
+describe('the document', () => {
+  const doc = manualTriggerDocument();
+
+  it('is valid OpenAPI 3.1', () => {
+    expect(openApiProblems(doc)).toEqual([]);
+  });
+
+  it('describes the trigger body, its conditional requirements, the Idempotency-Key and every error code', () => {
+    const op = doc.paths['/manual-trigger'].post;
+    const body = (op.requestBody as { content: Record<string, { schema: Record<string, unknown> }> }).content['application/json'].schema;
+    expect(Object.keys(body.properties as object)).toEqual(['org', 'repo', 'base_ref', 'prowtype', 'prowjob', 'pullrequest', 'user', 'base_sha', 'pull_sha', 'env']);
+    expect((body.properties as Record<string, unknown>).prowtype).toMatchObject({ type: 'string', enum: ['presubmit', 'postsubmit', 'periodic'], maxLength: 256 });
+    expect(JSON.stringify(body.allOf)).toContain('"then":{"required":["pullrequest"]}');
+    expect(op.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]);
+    expect(Object.keys(op.responses)).toEqual(['200', '201', '400', '401', '403', '404', '413', '415', '500', '503']);
+    expect(JSON.stringify(op.responses['404'])).toContain('JOB_NOT_FOUND');
+    expect(op.responses['401'].headers).toHaveProperty('WWW-Authenticate');
+  });
+});

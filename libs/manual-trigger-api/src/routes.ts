@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { PROWJOB_TYPES } from '@ci-stack/prowjob-api';
+import { defineRoutes, documentRoute, errorBodySchema, errorResponses, probeRoutes, type ErrorCodes, type ErrorStatus, type ResponseSpec } from '@ci-stack/http-contract';
+import { jobCatalogSchema, prowJobStatusSchema, triggerAnswerSchema } from './schemas';
+import { triggerParamsSchema } from './trigger-request';
+
+/** Errors of the Kubernetes API behind every ProwJob call. */
+const KUBE_UNAVAILABLE = ['KUBE_UNAVAILABLE', 'KUBE_TIMEOUT', 'KUBE_FORBIDDEN', 'KUBE_UNAUTHORIZED'] as const;
+
+const STATUS_TEXT: Record<ErrorStatus, string> = {
+  400: 'Bad request: the message says what to fix',
+  401: 'Authentication is on and the token is missing or unknown',
+  403: 'The token may not do this',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Body over 64 KiB',
+  415: 'Unsupported body encoding',
+  500: 'A bug; the message names nothing internal, the log has the request id',
+  502: 'Bad gateway',
+  503: 'The Kubernetes API is unreachable or refused us, or the service is in dry-run mode',
+  504: 'Timed out',
+};
+
+function error(status: ErrorStatus, codes: ErrorCodes, extra: Partial<ResponseSpec> = {}): ResponseSpec {
+  return { description: `${STATUS_TEXT[status]} (${codes.join(', ')})`, content: { 'application/json': errorBodySchema(codes) }, ...extra };
+}
+
+const wwwAuthenticate = { 'WWW-Authenticate': { description: 'Bearer realm="manual-trigger"', schema: z.string() } };
+
+const COMMON_ERRORS: Partial<Record<ErrorStatus, ErrorCodes>> = {
+  400: ['INVALID_REQUEST', 'INVALID_JSON', 'REQUEST_ABORTED'],
+  401: ['UNAUTHENTICATED'],
+  413: ['BODY_TOO_LARGE'],
+  415: ['UNSUPPORTED_ENCODING'],
+  500: ['INTERNAL'],
+};
+
+/** The errors any request may get (bad body, auth, bugs) plus the route's own. */
+function errors(own: Partial<Record<ErrorStatus, ErrorCodes>>): Partial<Record<ErrorStatus, ResponseSpec>> {
+  return errorResponses(COMMON_ERRORS, own, (status, codes) => error(status, codes, status === 401 ? { headers: wwwAuthenticate } : {}));
+}
+
+const PROWJOB_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/** A ProwJob name (a Kubernetes object name). */
+export const prowJobName = z.string().regex(PROWJOB_NAME, 'ProwJob name must be a Kubernetes object name').describe('ProwJob name');
+
+/** Query values that are not a single non-empty string are ignored, as the original service did. */
+const optionalText = (description: string) => z.preprocess((v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined), z.string().optional()).describe(description);
+
+/** manual-trigger's routes. */
+export const manualTriggerRoutes = defineRoutes({
+  trigger: {
+    summary: 'Create a ProwJob for a job of the config',
+    description:
+      'Finds the job (presubmits of org/repo, then its postsubmits; periodics by name), builds the ProwJob as Prow does, creates it and waits for plank to assign a BuildID. A JSON body is accepted without a Content-Type.',
+    tags: ['prowjobs'],
+    methods: ['POST'],
+    path: '/manual-trigger',
+    paramsFrom: 'query-or-body',
+    params: triggerParamsSchema,
+    headers: { 'Idempotency-Key': { description: 'Retries with the same key (per identity) within --idempotency-ttl return the first ProwJob', schema: z.string().regex(/^[\x21-\x7e]{1,255}$/) } },
+    auth: 'a token whose grants allow this org, repo, job and type',
+    responses: {
+      201: { description: 'Created; build_id and log_link are null when plank did not assign a BuildID within --build-id-timeout', content: { 'application/json': triggerAnswerSchema } },
+      200: { description: 'A dry run (the would-be ProwJob under prowjob), or an Idempotency-Key replay', content: { 'application/json': triggerAnswerSchema } },
+      ...errors({ 400: ['BRANCH_NOT_ALLOWED', 'ENV_NOT_ALLOWED', 'KUBE_INVALID'], 403: ['FORBIDDEN'], 404: ['JOB_NOT_FOUND'], 503: KUBE_UNAVAILABLE }),
+    },
+  },
+  jobs: {
+    summary: 'The jobs manual-trigger can run',
+    tags: ['catalog'],
+    methods: ['GET'],
+    path: '/jobs',
+    paramsFrom: 'query',
+    params: z.looseObject({
+      org: optionalText('Only jobs of this organisation (periodics have none)'),
+      repo: optionalText('Only jobs of this repository'),
+      type: z.enum(PROWJOB_TYPES, { error: `type must be one of ${PROWJOB_TYPES.join(', ')}` }).optional().describe('Only jobs of this type'),
+    }),
+    auth: 'any known token',
+    responses: { 200: { description: 'The catalog', content: { 'application/json': jobCatalogSchema } }, ...errors({}) },
+  },
+  prowjob: {
+    summary: 'State, build id, links and times of a ProwJob',
+    tags: ['prowjobs'],
+    methods: ['GET'],
+    path: '/prowjobs/{name}',
+    pathParams: z.object({ name: prowJobName }),
+    auth: 'any known token',
+    responses: { 200: { description: 'The ProwJob', content: { 'application/json': prowJobStatusSchema } }, ...errors({ 404: ['PROWJOB_NOT_FOUND'], 503: ['DRY_RUN', ...KUBE_UNAVAILABLE] }) },
+  },
+  openapi: documentRoute,
+  ...probeRoutes,
+});
+
+/** What any path or method outside the table answers. */
+export const unknownRoute: ResponseSpec = error(404, ['NOT_FOUND'], { description: 'No such route; the message lists the main ones' });
+
+export type ManualTriggerRoutes = typeof manualTriggerRoutes;
