@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
+import { cimasterDocument } from '@ci-stack/cimaster-api';
+import { contractRecorder, documentedRoutes, registeredRoutes } from '@ci-stack/http-contract/testing';
+import { createManualTriggerClient, manualTriggerDocument } from '@ci-stack/manual-trigger-api';
 import { ClusterPool, type PoolStore } from '@ci-stack/pool';
 import { BatchingPoolStore, FileBackend, MemoryBackend, type VersionedBackend } from '@ci-stack/pool-store';
 import { listen } from '@ci-stack/service-kit';
@@ -15,6 +18,10 @@ import { createMetrics } from './metrics';
 import { startSweeper } from './sweeper';
 
 const HOUR = 3_600_000;
+
+// Every answer these tests see is checked against the OpenAPI document.
+const contract = contractRecorder(cimasterDocument());
+afterEach(() => contract.verify());
 
 function setup(opts: { auth?: TokenAuth; manualTriggerUrl?: string; backend?: VersionedBackend; wrap?: (store: PoolStore) => PoolStore } = {}) {
   const clock = new FakeClock(new Date('2026-06-01T00:00:00Z'));
@@ -35,9 +42,9 @@ function setup(opts: { auth?: TokenAuth; manualTriggerUrl?: string; backend?: Ve
     auth: opts.auth,
     maxWaitMs: HOUR,
     ready: async () => void (await store.read()),
-    createCluster: (req) => createCluster({ manualTriggerUrl: opts.manualTriggerUrl ?? 'http://127.0.0.1:1', org: 'tess', repo: 'tessops', job: 'sddz-e2e-k8s-1.32', timeoutMs: 2000 }, req),
+    createCluster: (req) => createCluster({ client: createManualTriggerClient({ baseUrl: opts.manualTriggerUrl ?? 'http://127.0.0.1:1', timeoutMs: 2000 }), org: 'tess', repo: 'tessops', job: 'sddz-e2e-k8s-1.32' }, req),
   });
-  return { app, pool, clock, metrics, store: inner, backend };
+  return { app: contract.wrap(app), express: app, pool, clock, metrics, store: inner, backend };
 }
 
 /** Token auth from a temporary file; `close` stops watching and removes it. */
@@ -99,6 +106,8 @@ describe('transitions and errors', () => {
     ['/getvacant?build=1&job=e2e&wait=soon', 400, 'wait must be a duration like 600, 90s or 10m, got "soon"'],
     ['/nope', 404, 'no such call: GET /nope'],
     ['/addcluster?cluster=new-cluster%C2%AEion=us-west', 400, 'write "&" before the next parameter (e.g. &region=), not the character ®'],
+    ['/clusters?state=testing', 400, 'unknown parameter state; this call takes none'],
+    ['/clusters/Bad_Name', 400, 'cluster "Bad_Name" must be a DNS-1123 label'],
   ])('%s → %d', async (url, status, message) => {
     const { app } = setup();
     await request(app).get('/addcluster?cluster=c1&region=r');
@@ -207,9 +216,12 @@ describe('the shell client', () => {
 });
 
 describe('createcluster', () => {
+  // A stand-in for manual-trigger whose answers are checked against manual-trigger's own document.
+  const manualTrigger = contractRecorder(manualTriggerDocument());
+  afterEach(() => manualTrigger.verify());
   async function stub(handler: express.RequestHandler) {
     const app = express().use(express.json()).post('/manual-trigger', handler);
-    const server = http.createServer(app);
+    const server = http.createServer(manualTrigger.wrap(app));
     await listen(server, 0, '127.0.0.1');
     return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(r)) };
   }
@@ -218,7 +230,18 @@ describe('createcluster', () => {
     let seen: unknown;
     const mt = await stub((req, res) => {
       seen = req.body;
-      res.status(201).json({ success: true, message: 'ProwJob created successfully', job_name: 'pj-1', status_link: 'https://prow/prowjob?prowjob=pj-1', log_link: 'https://prow/log?job=x&id=1' });
+      res.status(201).json({
+        success: true,
+        message: 'ProwJob created successfully',
+        job_name: 'pj-1',
+        status_link: 'https://prow/prowjob?prowjob=pj-1',
+        log_link: 'https://prow/log?job=x&id=1',
+        build_id: '1',
+        state: 'pending',
+        type: 'postsubmit',
+        job: 'sddz-e2e-k8s-1.32',
+        namespace: 'prow',
+      });
     });
     try {
       const { app } = setup({ manualTriggerUrl: mt.url });
@@ -235,7 +258,7 @@ describe('createcluster', () => {
     const down = setup({ manualTriggerUrl: `http://127.0.0.1:${closedPort}` });
     const res = await request(down.app).get('/createcluster?user=john').expect(503);
     expect(res.text).toBe(`manual-trigger at http://127.0.0.1:${closedPort}/manual-trigger is unreachable: ECONNREFUSED`);
-    const mt = await stub((_req, r) => void r.status(404).json({ success: false, message: 'Job sddz-e2e-k8s-1.32 not found in config for tess/tessops' }));
+    const mt = await stub((_req, r) => void r.status(404).json({ success: false, code: 'JOB_NOT_FOUND', message: 'Job sddz-e2e-k8s-1.32 not found in config for tess/tessops' }));
     try {
       const failing = setup({ manualTriggerUrl: mt.url });
       const bad = await request(failing.app).get('/createcluster').expect(502);
@@ -381,5 +404,28 @@ describe('cimaster_getvacant_total', () => {
     await request(app).get('/getvacant?build=3&job=e2e&wait=2h').expect(400, 'wait must be at most 3600s');
     const text = await metrics.registry.getSingleMetricAsString('cimaster_getvacant_total');
     for (const line of ['{outcome="allocated"} 1', '{outcome="no_capacity"} 1', '{outcome="invalid"} 2']) expect(text).toContain(`cimaster_getvacant_total${line}`);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('is served at /openapi.json and lists exactly the routes the app registers', async () => {
+    const { app, express: bare } = setup();
+    const served = await request(app).get('/openapi.json').expect(200);
+    expect(served.body).toEqual(JSON.parse(JSON.stringify(cimasterDocument())));
+    const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+    expect(registeredRoutes(bare).map(key).sort()).toEqual(documentedRoutes(cimasterDocument()).map(key).sort());
+  });
+
+  it('answers the probes as documented', async () => {
+    const { app } = setup();
+    await request(app).get('/').expect(200, 'ok');
+    await request(app).get('/healthz').expect(200);
+    await request(app).get('/readyz').expect(200);
+  });
+
+  // Last in the file: the real answers of this suite covered every documented path, so none can drift unchecked.
+  it('was checked against every documented path by the tests above', () => {
+    const seenPaths = new Set([...contract.seen].map((s) => s.split(' ')[1]));
+    expect(Object.keys(cimasterDocument().paths).filter((p) => !seenPaths.has(p))).toEqual([]);
   });
 });

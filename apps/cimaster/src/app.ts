@@ -3,7 +3,7 @@ import type { ClusterPool } from '@ci-stack/pool';
 import { allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
 import { adminCallRoutes } from './admin-calls';
 import type { Auth } from './calls';
-import type { TriggerAnswer } from './create-cluster';
+import type { CreateClusterRequest, TriggerAnswer } from './create-cluster';
 import { e2eCallRoutes } from './e2e-calls';
 import { getVacantRoutes } from './getvacant';
 import type { PoolMetrics } from './metrics';
@@ -16,7 +16,7 @@ export interface AppDeps {
   metrics: PoolMetrics;
   logger: Logger;
   auth?: Auth;
-  createCluster: (req: { user?: string; branch: string; requestId: string }) => Promise<TriggerAnswer>;
+  createCluster: (req: CreateClusterRequest) => Promise<TriggerAnswer>;
   maxWaitMs: number;
   /** Resolves when the store can be read and trusted; its error is what `/readyz` reports. */
   ready: () => Promise<void>;
@@ -37,7 +37,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminCallRoutes(deps));
   app.use(poolRoutes(deps.pool));
   app.use((req: Request, res: Response) => {
-    reply(req, res, 404, `no such call: ${req.method} ${req.path}; see /getvacant, /finishtest, /addcluster, /clusters`, { code: 'NOT_FOUND' });
+    reply(req, res, 404, `no such call: ${req.method} ${req.path}; see /getvacant, /finishtest, /addcluster, /clusters, /openapi.json`, { code: 'NOT_FOUND' });
   });
   app.use(errorHandler({ render: (req, res, status, body) => reply(req, res, status, body.message, { code: body.code, ...(body.details ? { details: body.details } : {}) }) }));
   return app;

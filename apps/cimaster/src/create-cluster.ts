@@ -1,27 +1,21 @@
+import { ApiError, MalformedAnswerError, UnreachableError } from '@ci-stack/http-contract';
+import { manualTriggerRoutes, type ManualTriggerClient, type TriggerAnswer } from '@ci-stack/manual-trigger-api';
 import { DomainError } from '@ci-stack/service-kit';
 
+export type { TriggerAnswer };
+
 export interface CreateClusterConfig {
-  manualTriggerUrl: string;
+  /** manual-trigger's typed client (its base URL, token and deadline). */
+  client: Pick<ManualTriggerClient, 'call' | 'baseUrl'>;
   org: string;
   repo: string;
   job: string;
-  timeoutMs: number;
-  /** Bearer token for manual-trigger, read when needed (a mounted Secret may rotate). */
-  token?: () => Promise<string | undefined>;
-  /** For testing. */
-  fetch?: typeof fetch;
 }
 
-/** What manual-trigger answered (its documented response). */
-export interface TriggerAnswer {
-  success: boolean;
-  message: string;
-  job_name?: string;
-  status_link?: string | null;
-  log_link?: string | null;
-  build_id?: string | null;
-  state?: string;
-  [key: string]: unknown;
+export interface CreateClusterRequest {
+  user?: string;
+  branch: string;
+  requestId: string;
 }
 
 export class ManualTriggerUnavailableError extends DomainError {
@@ -37,33 +31,22 @@ export class ManualTriggerFailedError extends DomainError {
 }
 
 /** Asks manual-trigger to run the cluster-creation job as a postsubmit on `branch`. */
-export async function createCluster(cfg: CreateClusterConfig, req: { user?: string; branch: string; requestId: string }): Promise<TriggerAnswer> {
-  const url = `${cfg.manualTriggerUrl}/manual-trigger`;
-  const body = { org: cfg.org, repo: cfg.repo, base_ref: req.branch, prowtype: 'postsubmit', prowjob: cfg.job, ...(req.user ? { user: req.user } : {}) };
-  const token = await cfg.token?.();
-  let res: Response;
+export async function createCluster(cfg: CreateClusterConfig, req: CreateClusterRequest): Promise<TriggerAnswer> {
   try {
-    res = await (cfg.fetch ?? fetch)(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': req.requestId, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(cfg.timeoutMs),
-    });
+    return await cfg.client.call(
+      'trigger',
+      { org: cfg.org, repo: cfg.repo, base_ref: req.branch, prowtype: 'postsubmit', prowjob: cfg.job, ...(req.user ? { user: req.user } : {}) },
+      { requestId: req.requestId },
+    );
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new ManualTriggerUnavailableError(url, (err as Error).name === 'TimeoutError' ? `no answer within ${cfg.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message));
+    throw translate(err, `${cfg.client.baseUrl}${manualTriggerRoutes.trigger.path}`);
   }
-  const text = await res.text();
-  let answer: TriggerAnswer;
-  try {
-    answer = JSON.parse(text) as TriggerAnswer;
-  } catch {
-    throw new ManualTriggerFailedError(res.status, `not a JSON answer: ${text.slice(0, 200)}`);
-  }
-  if (res.status >= 500 && res.status !== 501) {
-    if (res.status === 503) throw new ManualTriggerUnavailableError(url, answer.message ?? `HTTP ${res.status}`);
-    throw new ManualTriggerFailedError(res.status, answer.message ?? text.slice(0, 200));
-  }
-  if (!res.ok || !answer.success) throw new ManualTriggerFailedError(res.status, answer.message ?? text.slice(0, 200));
-  return answer;
+}
+
+/** manual-trigger's failures as cimaster's errors: down or overloaded is 503, anything else it refused is 502. */
+function translate(err: unknown, url: string): unknown {
+  if (err instanceof UnreachableError) return new ManualTriggerUnavailableError(err.url, err.reason);
+  if (err instanceof ApiError) return err.status === 503 ? new ManualTriggerUnavailableError(url, err.message) : new ManualTriggerFailedError(err.status, err.message);
+  if (err instanceof MalformedAnswerError) return new ManualTriggerFailedError(err.status, err.reason === 'schema' ? err.problem : `not a JSON answer: ${err.snippet}`);
+  return err;
 }

@@ -1,43 +1,39 @@
 import type { Router } from 'express';
 import type { ClusterPool } from '@ci-stack/pool';
-import { callRouter, str, type Auth } from './calls';
+import { callRouter, type Auth } from './calls';
 import { clusterView, reply } from './views';
 
 /** The calls e2e pods and people make on a cluster they got: finish, heartbeat, hold and release. */
 export function e2eCallRoutes(deps: { pool: ClusterPool; auth?: Auth }): Router {
   const { pool } = deps;
   return callRouter(deps.auth, {
-    '/finishtest': {
-      params: { cluster: { kind: 'cluster', required: true }, build: { kind: 'text' } },
+    finishtest: {
       role: 'e2e',
       handle: async (req, res, p) => {
-        const { cluster, alreadyFinished } = await pool.finish(str(p.cluster), p.build as string | undefined);
+        const { cluster, alreadyFinished } = await pool.finish(p.cluster, p.build);
         reply(req, res, 200, `cluster ${cluster.name} is finished${alreadyFinished ? ' already' : ' successfully'}`, { cluster: clusterView(cluster), already_finished: alreadyFinished });
       },
     },
-    '/heartbeat': {
-      params: { cluster: { kind: 'cluster', required: true }, build: { kind: 'text', required: true } },
+    heartbeat: {
       role: 'e2e',
       handle: async (req, res, p) => {
-        const cluster = await pool.heartbeat(str(p.cluster), str(p.build));
+        const cluster = await pool.heartbeat(p.cluster, p.build);
         reply(req, res, 200, `cluster ${cluster.name} lease extended until ${cluster.leaseExpires}`, { cluster: clusterView(cluster) });
       },
     },
-    '/holdcluster': {
-      params: { cluster: { kind: 'cluster', required: true }, hours: { kind: 'hours' }, user: { kind: 'text' } },
+    holdcluster: {
       role: 'e2e',
       handle: async (req, res, p, caller) => {
-        const cluster = await pool.hold(str(p.cluster), p.hours as number | undefined, (p.user as string | undefined) ?? caller.identity);
+        const cluster = await pool.hold(p.cluster, p.hours, p.user ?? caller.identity);
         reply(req, res, 200, `cluster ${cluster.name} is held until ${cluster.holdExpires}`, { cluster: clusterView(cluster) });
       },
     },
-    '/releasecluster': {
-      params: { cluster: { kind: 'cluster', required: true }, user: { kind: 'text' } },
+    releasecluster: {
       role: 'e2e',
       handle: async (req, res, p, caller) => {
         // With auth on, a hold someone named is theirs (or an admin's) to release; the pool checks it in the write.
-        const releaser = deps.auth && caller.role !== 'admin' ? { user: caller.identity ?? (p.user as string | undefined) } : undefined;
-        const cluster = await pool.release(str(p.cluster), releaser);
+        const releaser = deps.auth && caller.role !== 'admin' ? { user: caller.identity ?? p.user } : undefined;
+        const cluster = await pool.release(p.cluster, releaser);
         reply(req, res, 200, `cluster ${cluster.name} is released successfully`, { cluster: clusterView(cluster) });
       },
     },

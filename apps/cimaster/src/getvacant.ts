@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { NoCapacityError, type ClusterPool } from '@ci-stack/pool';
 import { DomainError, ValidationError } from '@ci-stack/service-kit';
-import { callRouter, str, type Auth } from './calls';
+import { callRouter, type Auth } from './calls';
 import type { PoolMetrics } from './metrics';
 import { clusterView, reply } from './views';
 
@@ -19,12 +19,11 @@ const REFUSED_KINDS: ReadonlySet<string> = new Set(['invalid', 'unauthenticated'
 export function getVacantRoutes(deps: GetVacantDeps): Router {
   const { pool, metrics } = deps;
   return callRouter(deps.auth, {
-    '/getvacant': {
-      params: { build: { kind: 'text', required: true }, job: { kind: 'text', required: true }, region: { kind: 'region' }, wait: { kind: 'duration' } },
+    getvacant: {
       role: 'e2e',
       onError: (err) => metrics.getVacant.inc({ outcome: err instanceof NoCapacityError ? 'no_capacity' : err instanceof DomainError && REFUSED_KINDS.has(err.kind) ? 'invalid' : 'error' }),
       handle: async (req, res, p) => {
-        const waitMs = (p.wait as number | undefined) ?? 0;
+        const waitMs = p.wait ?? 0;
         if (waitMs > deps.maxWaitMs) throw new ValidationError(`wait must be at most ${deps.maxWaitMs / 1000}s`);
         const gone = new AbortController();
         // Only a client that left before its answer cancels the wait (an abort costs an exception object).
@@ -32,7 +31,7 @@ export function getVacantRoutes(deps: GetVacantDeps): Router {
           if (!res.writableFinished) gone.abort();
         });
         try {
-          const got = await pool.getVacant({ build: str(p.build), job: str(p.job), region: p.region as string | undefined, waitMs, signal: gone.signal });
+          const got = await pool.getVacant({ build: p.build, job: p.job, region: p.region, waitMs, signal: gone.signal });
           metrics.getVacant.inc({ outcome: 'allocated' });
           if (got.queued) metrics.waitSeconds.observe({ outcome: 'allocated' }, got.waitedMs / 1000);
           req.log.info({ cluster: got.cluster.name, build: p.build, job: p.job, waitedMs: got.waitedMs }, 'cluster allocated');

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { loadKubeConfig } from '@ci-stack/kube';
+import { createManualTriggerClient } from '@ci-stack/manual-trigger-api';
 import { ClusterPool } from '@ci-stack/pool';
 import { createPoolStore, type StoreConfig } from '@ci-stack/pool-store';
 import { OptionsError, createLogger, serve, startMetricsServer, systemClock } from '@ci-stack/service-kit';
@@ -49,6 +50,12 @@ async function main(): Promise<void> {
   const auth = opts.authConfig ? new TokenAuth(opts.authConfig) : undefined;
   await auth?.start();
   const tokenFile = opts.manualTriggerTokenFile;
+  const manualTrigger = createManualTriggerClient({
+    baseUrl: opts.manualTriggerUrl,
+    timeoutMs: opts.createClusterTimeout,
+    token: tokenFile ? async () => (await readFile(tokenFile, 'utf8')).trim() : undefined,
+  });
+  const creation = { client: manualTrigger, org: opts.createClusterOrg, repo: opts.createClusterRepo, job: opts.createClusterJob };
   const app = createApp({
     pool,
     metrics,
@@ -56,18 +63,7 @@ async function main(): Promise<void> {
     auth,
     maxWaitMs: opts.maxWait,
     ready: async () => void (await store.read()),
-    createCluster: (req) =>
-      createCluster(
-        {
-          manualTriggerUrl: opts.manualTriggerUrl,
-          org: opts.createClusterOrg,
-          repo: opts.createClusterRepo,
-          job: opts.createClusterJob,
-          timeoutMs: opts.createClusterTimeout,
-          token: tokenFile ? async () => (await readFile(tokenFile, 'utf8')).trim() : undefined,
-        },
-        req,
-      ),
+    createCluster: (req) => createCluster(creation, req),
   });
   const sweeper = startSweeper({ pool, intervalMs: opts.sweepInterval, metrics, logger });
   const metricsServer = await startMetricsServer({ registry: metrics.registry, port: opts.metricsPort, host: opts.host });

@@ -1,20 +1,8 @@
 import type { Request, Response } from 'express';
+import type { ClusterDetail, ClusterView, TicketView } from '@ci-stack/cimaster-api';
 import type { Cluster, Ticket } from '@ci-stack/pool';
 
-/** A cluster as the HTTP API shows it (the stored form is the pool library's business). */
-export interface ClusterView {
-  name: string;
-  region: string;
-  state: string;
-  since: string;
-  holder: { build: string; job: string; user?: string; since: string } | null;
-  lease_expires: string | null;
-  hold_expires: string | null;
-  disabled_reason: string | null;
-  added_by: string | null;
-  added_at: string;
-}
-
+/** The stored form (the pool library's business) converted to what the HTTP API shows (the contract's). */
 export function clusterView(c: Cluster): ClusterView {
   return {
     name: c.name,
@@ -30,7 +18,7 @@ export function clusterView(c: Cluster): ClusterView {
   };
 }
 
-export function clusterDetail(c: Cluster): ClusterView & { history: unknown[] } {
+export function clusterDetail(c: Cluster): ClusterDetail {
   return {
     ...clusterView(c),
     history: [...c.history].reverse().map((h) => ({
@@ -46,7 +34,7 @@ export function clusterDetail(c: Cluster): ClusterView & { history: unknown[] } 
   };
 }
 
-export function ticketView(t: Ticket, position: number): Record<string, unknown> {
+export function ticketView(t: Ticket, position: number): TicketView {
   return { position, build: t.build, job: t.job, region: t.region ?? null, enqueued_at: t.enqueuedAt, deadline: t.deadline };
 }
 

@@ -1,6 +1,6 @@
+import { checkDnsLabel } from '@ci-stack/service-kit';
 import { StoreCorruptError, UnsupportedStoreVersionError } from './errors';
 import type { Cluster, ClusterState, Ending, PoolState, Ticket } from './model';
-import { checkDnsLabel } from './names';
 
 /** Version of the stored JSON; bump with a migration when the stored shape changes. */
 const STORED_VERSION = 1;

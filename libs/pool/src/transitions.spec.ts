@@ -1,7 +1,6 @@
 import { decodePool, encodePool } from './codec';
 import { IllegalTransitionError, NoCapacityError, NotHoldOwnerError, StoreCorruptError, UnsupportedStoreVersionError } from './errors';
 import { HISTORY_LIMIT, emptyPool, type ClusterState, type PoolState } from './model';
-import { checkDnsLabel } from './names';
 import * as t from './transitions';
 
 const HOUR = 3_600_000;
@@ -218,18 +217,5 @@ describe('the stored form', () => {
     expect(() => decodePool(JSON.stringify(doc))).toThrow('queue ticket t1: seenAt must be a timestamp like 2026-06-01T00:00:00.000Z, got 3');
     for (let i = 5; i < 9; i++) doc.clusters.push({ ...doc.clusters[3], name: `c${i}` });
     expect(() => decodePool(JSON.stringify(doc))).toThrow('cluster c5: addedAt is missing; and 4 more.');
-  });
-});
-
-describe('names', () => {
-  it.each([
-    ['cluster-01', undefined],
-    ['Bad_Name', 'cluster "Bad_Name" must be a DNS-1123 label'],
-    ['-x', 'cluster "-x" must be a DNS-1123 label'],
-    ['a'.repeat(64), 'cluster must be at most 63 characters, got 64'],
-  ])('%s', (name, problem) => {
-    const found = checkDnsLabel('cluster', name);
-    if (problem === undefined) expect(found).toBeUndefined();
-    else expect(found).toContain(problem);
   });
 });

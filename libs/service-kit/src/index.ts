@@ -2,6 +2,7 @@ export { DomainError, ForbiddenError, UnauthenticatedError, ValidationError, def
 export { WatchedFile } from './watched-file';
 export { systemClock, type Clock } from './clock';
 export { formatDuration, parseDuration } from './duration';
+export { DNS_LABEL, DNS_LABEL_MAX_LENGTH, checkDnsLabel } from './names';
 export { createLogger, type Logger } from './logger';
 export { OptionsError, camelCase, helpText, parseOptions, type OptionSpec, type OptionValue, type ParsedOptions } from './options';
 export { requestContext } from './http/request-context';

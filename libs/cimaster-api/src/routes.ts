@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { defineRoutes, documentRoute, errorBodySchema, errorResponses, probeRoutes, type ErrorCodes, type ErrorStatus, type ResponseSpec } from '@ci-stack/http-contract';
+import { dnsLabel, duration, hours, text } from './params';
+import {
+  clusterAnswerSchema,
+  clusterDetailSchema,
+  clustersSchema,
+  createClusterAnswerSchema,
+  finishAnswerSchema,
+  getVacantAnswerSchema,
+  queueSchema,
+} from './schemas';
+
+/** Errors of the store every pool call reads or writes. */
+const STORE_UNAVAILABLE = ['STORE_CONTENDED', 'STORE_CORRUPT', 'STORE_VERSION_UNSUPPORTED', 'REDIS_UNAVAILABLE', 'KUBE_UNAVAILABLE', 'KUBE_TIMEOUT', 'KUBE_FORBIDDEN', 'KUBE_UNAUTHORIZED'] as const;
+const BAD_REQUEST = ['INVALID_REQUEST', 'INVALID_JSON', 'REQUEST_ABORTED'] as const;
+
+const STATUS_TEXT: Record<ErrorStatus, string> = {
+  400: 'Bad parameters: the message names each one and what it takes',
+  401: 'Authentication is on and the call needs a token (or the token is unknown)',
+  403: 'The token may not make this call',
+  404: 'No such cluster',
+  409: 'The cluster is not in a state that allows this; the message names its state and holder',
+  413: 'Body over 16 KiB',
+  415: 'Unsupported body encoding',
+  500: 'A bug; the message names nothing internal, the log has the request id',
+  502: 'manual-trigger refused to create the cluster',
+  503: 'Unavailable: see the code',
+  504: 'Timed out',
+};
+
+/** One error status: the plain-text message, or `{success: false, code, message}` with `Accept: application/json`. */
+function error(status: ErrorStatus, codes: ErrorCodes, extra: Partial<ResponseSpec> = {}): ResponseSpec {
+  return {
+    description: `${STATUS_TEXT[status]} (${codes.join(', ')})`,
+    content: { 'text/plain': z.string().describe('The message'), 'application/json': errorBodySchema(codes) },
+    ...extra,
+  };
+}
+
+/** The errors a route may answer: those of every request (bad body, auth, the store, bugs) plus its own. */
+function errors(own: Partial<Record<ErrorStatus, ErrorCodes>>, auth: 'admin' | 'e2e' | 'none'): Partial<Record<ErrorStatus, ResponseSpec>> {
+  const common: Partial<Record<ErrorStatus, ErrorCodes>> = {
+    400: BAD_REQUEST,
+    ...(auth !== 'none' ? { 401: ['UNAUTHENTICATED'] as const } : {}),
+    ...(auth === 'admin' ? { 403: ['FORBIDDEN'] as const } : {}),
+    413: ['BODY_TOO_LARGE'],
+    415: ['UNSUPPORTED_ENCODING'],
+    500: ['INTERNAL'],
+    503: STORE_UNAVAILABLE,
+  };
+  return errorResponses(common, own, (status, codes) => error(status, codes));
+}
+
+/** A call's answer: the plain-text reply by default, JSON with `Accept: application/json`. */
+function ok<J extends z.ZodType>(example: string, json: J, textSchema: z.ZodType = z.string(), headers?: ResponseSpec['headers']) {
+  return {
+    description: `Done. Plain text by default (e.g. \`${example.split('\n')[0]}\`); JSON with \`Accept: application/json\``,
+    content: { 'text/plain': textSchema.meta({ examples: [example] }), 'application/json': json },
+    ...(headers ? { headers } : {}),
+  } as const;
+}
+
+/** On getvacant and heartbeat answers: how long the testing lease lasts, so a client knows how often to heartbeat. */
+const leaseHeader = { 'Cimaster-Lease-Seconds': { description: 'The testing lease (--test-lease) in seconds; heartbeat at least this often', schema: z.string().regex(/^\d+$/) } };
+
+const call = { methods: ['GET', 'POST'], paramsFrom: 'query-or-body', tags: ['pool'] } as const;
+const cluster = dnsLabel('cluster', 'Cluster name');
+const retryAfter = { 'Retry-After': { description: 'Seconds to wait before asking again', schema: z.string() } };
+
+/** cimaster's routes: the original calls (GET or POST, plain text or JSON) and the JSON views. */
+export const cimasterRoutes = defineRoutes({
+  getvacant: {
+    ...call,
+    summary: 'Take the least recently used vacant cluster for a build',
+    description: 'With `wait`, waits in a fair first-come-first-served queue kept in the store. No capacity is always 503 with Retry-After.',
+    auth: 'e2e token when requireE2eToken is set',
+    path: '/getvacant',
+    params: z.object({
+      build: text('build', 'Build id (Prow sets BUILD_ID)'),
+      job: text('job', 'Job name (Prow sets JOB_NAME)'),
+      region: dnsLabel('region', 'Only a cluster of this region').optional(),
+      wait: duration('wait', 'How long to wait in the queue: seconds (600) or 90s, 10m; at most --max-wait').optional(),
+    }),
+    responses: {
+      200: ok('cluster-01', getVacantAnswerSchema, z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).describe('The cluster name'), leaseHeader),
+      ...errors({}, 'e2e'),
+      503: error(503, ['NO_VACANT_CLUSTER', ...STORE_UNAVAILABLE], { headers: retryAfter }),
+    },
+  },
+  finishtest: {
+    ...call,
+    summary: 'Give a cluster back after a test',
+    description: 'With `build`, it must be the holder\'s; finishing twice is harmless.',
+    auth: 'e2e token when requireE2eToken is set',
+    path: '/finishtest',
+    params: z.object({ cluster, build: text('build', 'The build that got it').optional() }),
+    responses: { 200: ok('cluster cluster-01 is finished successfully', finishAnswerSchema), ...errors({ 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION', 'HOLDER_MISMATCH'] }, 'e2e') },
+  },
+  heartbeat: {
+    ...call,
+    summary: "Extend a testing cluster's lease",
+    auth: 'e2e token when requireE2eToken is set',
+    path: '/heartbeat',
+    params: z.object({ cluster, build: text('build', 'The build that holds it') }),
+    responses: { 200: ok('cluster c1 lease extended until 2026-06-01T04:00:00.000Z', clusterAnswerSchema, z.string(), leaseHeader), ...errors({ 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION', 'HOLDER_MISMATCH'] }, 'e2e') },
+  },
+  holdcluster: {
+    ...call,
+    summary: 'Hold a testing cluster for debugging',
+    auth: 'e2e token when requireE2eToken is set',
+    path: '/holdcluster',
+    params: z.object({ cluster, hours: hours('hours', 'How long (default --hold-duration, at most --max-hold-duration)').optional(), user: text('user', 'Who holds it (default: the token identity)').optional() }),
+    responses: { 200: ok('cluster c1 is held until 2026-06-01T06:00:00.000Z', clusterAnswerSchema), ...errors({ 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION'] }, 'e2e') },
+  },
+  releasecluster: {
+    ...call,
+    summary: 'Release a held cluster',
+    description: "Another user's hold needs an admin token when authentication is on.",
+    auth: 'the holder, or an admin',
+    path: '/releasecluster',
+    params: z.object({ cluster, user: text('user', 'Who releases it (default: the token identity)').optional() }),
+    responses: { 200: ok('cluster c1 is released successfully', clusterAnswerSchema), ...errors({ 403: ['FORBIDDEN'], 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION'] }, 'e2e') },
+  },
+  addcluster: {
+    ...call,
+    summary: 'Add a cluster to the pool',
+    auth: 'admin',
+    path: '/addcluster',
+    params: z.object({ cluster, region: dnsLabel('region', 'Region'), name: text('name', 'Who adds it (default: the token identity)').optional() }),
+    responses: { 200: ok('cluster c1 is added successfully', clusterAnswerSchema), ...errors({ 409: ['CLUSTER_EXISTS', 'POOL_TOO_LARGE'] }, 'admin') },
+  },
+  disablecluster: {
+    ...call,
+    summary: 'Take a vacant cluster out of service',
+    auth: 'admin',
+    path: '/disablecluster',
+    params: z.object({ cluster, reason: text('reason', 'Why, shown in /clusters').optional() }),
+    responses: { 200: ok('cluster c1 is disabled successfully', clusterAnswerSchema), ...errors({ 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION'] }, 'admin') },
+  },
+  enablecluster: {
+    ...call,
+    summary: 'Put a disabled cluster back in service',
+    auth: 'admin',
+    path: '/enablecluster',
+    params: z.object({ cluster }),
+    responses: { 200: ok('cluster c1 is enabled successfully', clusterAnswerSchema), ...errors({ 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION'] }, 'admin') },
+  },
+  deletecluster: {
+    ...call,
+    summary: 'Remove a vacant or disabled cluster from the pool',
+    auth: 'admin',
+    path: '/deletecluster',
+    params: z.object({ cluster }),
+    responses: { 200: ok('cluster c1 is deleted successfully', clusterAnswerSchema), ...errors({ 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION'] }, 'admin') },
+  },
+  createcluster: {
+    ...call,
+    summary: 'Run the cluster-creation job through manual-trigger',
+    description: 'POSTs `{org, repo, base_ref: branch, prowtype: postsubmit, prowjob, user}` to manual-trigger.',
+    auth: 'admin',
+    path: '/createcluster',
+    params: z.object({ user: text('user', 'Passed to the job as AUTHOR (default: the token identity)').optional(), branch: text('branch', 'Branch of the creation job (default master)').optional() }),
+    responses: {
+      200: ok('cluster creation job 6d07540b-… triggered\nstatus: https://prow.example.com/prowjob?prowjob=6d07540b-…', createClusterAnswerSchema),
+      ...errors({ 502: ['MANUAL_TRIGGER_FAILED'], 503: ['MANUAL_TRIGGER_UNAVAILABLE'] }, 'admin'),
+    },
+  },
+  clusters: {
+    summary: 'Every cluster and the queue',
+    tags: ['views'],
+    methods: ['GET'],
+    path: '/clusters',
+    paramsFrom: 'query',
+    params: z.object({}),
+    auth: 'none',
+    responses: { 200: { description: 'By name', content: { 'application/json': clustersSchema } }, ...errors({}, 'none') },
+  },
+  cluster: {
+    summary: 'One cluster with its recent history',
+    tags: ['views'],
+    methods: ['GET'],
+    path: '/clusters/{name}',
+    pathParams: z.object({ name: dnsLabel('cluster', 'Cluster name') }),
+    auth: 'none',
+    responses: { 200: { description: 'The cluster', content: { 'application/json': clusterDetailSchema } }, ...errors({ 404: ['CLUSTER_NOT_FOUND'] }, 'none') },
+  },
+  queue: {
+    summary: 'The getvacant calls waiting, in order; with build and job, one waiter\'s tickets at their place in it',
+    tags: ['views'],
+    methods: ['GET'],
+    path: '/queue',
+    paramsFrom: 'query',
+    params: z.object({ build: text('build', 'Only tickets of this build').optional(), job: text('job', 'Only tickets of this job').optional() }),
+    auth: 'none',
+    responses: { 200: { description: 'The queue', content: { 'application/json': queueSchema } }, ...errors({}, 'none') },
+  },
+  shellClient: {
+    summary: 'The POSIX sh client for e2e pods (acquire, release, heartbeat, hold, run)',
+    description: 'Fetch it with `curl -sf "$CIMASTER_URL/client.sh" -o cimaster.sh`, then `sh cimaster.sh COMMAND`; see docs/cimaster.md.',
+    tags: ['shell client'],
+    methods: ['GET'],
+    path: '/client.sh',
+    auth: 'none',
+    responses: { 200: { description: 'The script', content: { 'text/plain': z.string().startsWith('#!/bin/sh\n') } } },
+  },
+  openapi: documentRoute,
+  ...probeRoutes,
+});
+
+/** What any path or method outside the table answers. */
+export const unknownCall: ResponseSpec = error(404, ['NOT_FOUND'], { description: 'No such call; the message lists the main ones' });
+
+export type CimasterRoutes = typeof cimasterRoutes;

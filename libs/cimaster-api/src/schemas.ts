@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { triggerAnswerSchema } from '@ci-stack/manual-trigger-api';
+
+const timestamp = z.iso.datetime();
+
+/** The states a cluster moves through. */
+export const CLUSTER_STATES = ['finished', 'testing', 'held', 'disabled'] as const;
+
+export const holderSchema = z
+  .object({
+    build: z.string(),
+    job: z.string(),
+    user: z.string().optional().describe('Who holds it, after holdcluster'),
+    since: timestamp,
+  })
+  .meta({ id: 'Holder', description: 'The build and job that got the cluster from getvacant, and the person holding it.' });
+
+export const clusterViewSchema = z
+  .object({
+    name: z.string(),
+    region: z.string(),
+    state: z.enum(CLUSTER_STATES),
+    since: timestamp.describe('When the cluster entered its current state'),
+    holder: holderSchema.nullable(),
+    lease_expires: timestamp.nullable().describe('End of the testing lease; heartbeat extends it'),
+    hold_expires: timestamp.nullable(),
+    disabled_reason: z.string().nullable(),
+    added_by: z.string().nullable(),
+    added_at: timestamp,
+  })
+  .meta({ id: 'Cluster', description: 'A cluster as the API shows it.' });
+
+export const historyEntrySchema = z
+  .object({
+    state: z.enum(CLUSTER_STATES),
+    build: z.string().nullable(),
+    job: z.string().nullable(),
+    user: z.string().nullable(),
+    from: timestamp,
+    to: timestamp,
+    duration_seconds: z.number().int(),
+    ended: z.enum(['finished', 'lease-expired', 'held', 'released', 'hold-expired', 'disabled', 'enabled']),
+  })
+  .meta({ id: 'HistoryEntry', description: 'One past stay of a cluster in a state, and how it ended.' });
+
+export const clusterDetailSchema = clusterViewSchema
+  .extend({ history: z.array(historyEntrySchema).describe('Newest first') })
+  .meta({ id: 'ClusterDetail', description: 'A cluster with its recent history.' });
+
+export const ticketSchema = z
+  .object({
+    position: z.number().int().min(1),
+    build: z.string(),
+    job: z.string(),
+    region: z.string().nullable(),
+    enqueued_at: timestamp,
+    deadline: timestamp,
+  })
+  .meta({ id: 'Ticket', description: 'A getvacant call waiting in the fair queue.' });
+
+export type ClusterView = z.output<typeof clusterViewSchema>;
+export type ClusterDetail = z.output<typeof clusterDetailSchema>;
+export type TicketView = z.output<typeof ticketSchema>;
+
+/** The JSON form of a call's answer (`Accept: application/json`): the text reply as `message`, plus data. */
+function callAnswer<S extends z.ZodRawShape>(shape: S) {
+  return z.object({ success: z.literal(true), message: z.string().describe('The plain-text reply'), ...shape });
+}
+
+export const clusterAnswerSchema = callAnswer({ cluster: clusterViewSchema }).meta({ id: 'ClusterAnswer' });
+export const getVacantAnswerSchema = callAnswer({ cluster: clusterViewSchema, waited_seconds: z.number().min(0) });
+export const finishAnswerSchema = callAnswer({ cluster: clusterViewSchema, already_finished: z.boolean() });
+export const createClusterAnswerSchema = callAnswer({ manual_trigger: triggerAnswerSchema.describe("manual-trigger's answer") });
+
+export const clustersSchema = z.object({ clusters: z.array(clusterViewSchema).describe('By name'), queue: z.array(ticketSchema) });
+export const queueSchema = z.object({ queue: z.array(ticketSchema).describe('First come, first served') });
