@@ -95,31 +95,40 @@ export function createClient<T extends RouteTable>(routes: T, opts: ClientOption
     async *stream(id, input, options = {}) {
       const route = routes[id];
       const { res, url, done, deadlineOff } = await send(route, input, 'text/event-stream', options);
+      if (res.status === 204) return done(); // nothing more will come (e.g. the job ended before the last event id)
       if (res.status !== 200 || mediaType(res) !== 'text/event-stream') {
         decode(opts.service, route.responses, res, await readText(res, opts.service, url, opts.timeoutMs).finally(done));
         throw new MalformedAnswerError(opts.service, res.status, { reason: 'media-type', problem: `expected an event stream, got ${mediaType(res) || 'no content type'}`, snippet: '' });
       }
       deadlineOff();
       const schema = route.responses[200]?.content?.['text/event-stream'] as z.ZodType;
-      const parser = new EventStreamParser();
-      const decoder = new TextDecoder();
-      const reader = (res.body as ReadableStream<Uint8Array> | null)?.getReader();
+      const check = (data: string): unknown => checked(opts.service, 200, schema, parseJson(opts.service, 200, data));
       try {
-        while (reader) {
-          const chunk = await reader.read().catch((err: unknown) => {
-            throw new UnreachableError(opts.service, url, `the stream broke: ${unreachableReason(err, opts.timeoutMs)}`);
-          });
-          if (chunk.done) return;
-          for (const event of parser.push(decoder.decode(chunk.value, { stream: true }))) {
-            yield { ...event, data: checked(opts.service, 200, schema, parseJson(opts.service, 200, event.data)) } as ServerEvent<never>;
-          }
-        }
+        yield* events(res, check, (err) => new UnreachableError(opts.service, url, `the stream broke: ${unreachableReason(err, opts.timeoutMs)}`)) as AsyncGenerator<ServerEvent<never>>;
       } finally {
         done();
-        await reader?.cancel().catch(() => undefined);
       }
     },
   };
+}
+
+/** The events of a `text/event-stream` body, each `data` checked; the body is cancelled when the reader stops. */
+async function* events(res: Response, check: (data: string) => unknown, broke: (err: unknown) => Error): AsyncGenerator<ServerEvent<unknown>> {
+  const parser = new EventStreamParser();
+  const decoder = new TextDecoder();
+  const reader = (res.body as ReadableStream<Uint8Array> | null)?.getReader();
+  if (!reader) return;
+  try {
+    for (;;) {
+      const chunk = await reader.read().catch((err: unknown) => {
+        throw broke(err);
+      });
+      if (chunk.done) return;
+      for (const event of parser.push(decoder.decode(chunk.value, { stream: true }))) yield { ...event, data: check(event.data) };
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 /** Puts path parameters into the path; the rest goes in the query (GET) or a JSON body (POST). */

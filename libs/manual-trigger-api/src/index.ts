@@ -1,5 +1,6 @@
 export { createManualTriggerClient, type ManualTriggerClient } from './client';
 export { manualTriggerDocument } from './document';
+export { prowJobOpsRoutes, prowJobSummarySchema, type ProwJobSummary } from './prowjob-ops';
 export { manualTriggerRoutes, prowJobName, unknownRoute, type ManualTriggerRoutes } from './routes';
 export { jobSummarySchema, prowJobStatusSchema, triggerAnswerSchema, type JobSummary, type ProwJobStatus, type TriggerAnswer } from './schemas';
 export { TRIGGER_TYPES, parseTriggerParams, triggerParamsSchema, type TriggerParseResult, type TriggerRequest } from './trigger-request';
