@@ -1,12 +1,14 @@
 // Bundles one app or tool into dist/<dir>/main.js with esbuild. Everything, including the ESM-only Kubernetes
 // client, is bundled into one CommonJS file, so a container image needs nothing but that file and Node.
+// With --bin the file starts with a shebang and is executable (a command on PATH, e.g. the ci-stack CLI).
 import { build } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error('usage: build-app.mjs <apps/NAME|tools/NAME>');
+const [dir, ...flags] = process.argv.slice(2);
+const bin = flags.includes('--bin');
+if (!dir || flags.some((f) => f !== '--bin')) {
+  console.error('usage: build-app.mjs <apps/NAME|tools/NAME> [--bin]');
   process.exit(2);
 }
 const root = resolve(import.meta.dirname, '../..');
@@ -25,6 +27,8 @@ const result = await build({
   // Scripts a service serves (cimaster's /client.sh) are bundled as strings: the image stays one file.
   loader: { '.sh': 'text' },
   logLevel: 'warning',
+  ...(bin ? { banner: { js: '#!/usr/bin/env node' } } : {}),
 });
+if (bin) chmodSync(join(outdir, 'main.js'), 0o755);
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(join(outdir, 'package.json'), JSON.stringify({ name: dir.split('/').pop(), private: true, main: 'main.js' }, null, 2) + '\n');
