@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
-import { cimasterDocument } from '@ci-stack/cimaster-api';
+import { cimasterDocument, createCimasterClient } from '@ci-stack/cimaster-api';
+import { ApiError } from '@ci-stack/http-contract';
 import { contractRecorder, documentedRoutes, registeredRoutes } from '@ci-stack/http-contract/testing';
 import { createManualTriggerClient, manualTriggerDocument } from '@ci-stack/manual-trigger-api';
 import { ClusterPool, type PoolStore } from '@ci-stack/pool';
@@ -404,6 +405,27 @@ describe('cimaster_getvacant_total', () => {
     await request(app).get('/getvacant?build=3&job=e2e&wait=2h').expect(400, 'wait must be at most 3600s');
     const text = await metrics.registry.getSingleMetricAsString('cimaster_getvacant_total');
     for (const line of ['{outcome="allocated"} 1', '{outcome="no_capacity"} 1', '{outcome="invalid"} 2']) expect(text).toContain(`cimaster_getvacant_total${line}`);
+  });
+});
+
+describe('the typed client', () => {
+  it('drives the app on a real port: typed JSON answers, refusals as ApiError with their code', async () => {
+    const { app } = setup();
+    const server = http.createServer(app);
+    await listen(server, 0, '127.0.0.1');
+    try {
+      const client = createCimasterClient({ baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, timeoutMs: 5000 });
+      expect(await client.call('addcluster', { cluster: 'c1', region: 'us-west', name: 'ops' })).toMatchObject({ success: true, message: 'cluster c1 is added successfully', cluster: { added_by: 'ops' } });
+      const got = await client.call('getvacant', { build: '9', job: 'e2e', wait: '1s' });
+      expect(got.cluster.holder).toMatchObject({ build: '9', job: 'e2e' });
+      expect((await client.call('clusters', {})).clusters.map((c) => c.state)).toEqual(['testing']);
+      expect((await client.call('finishtest', { cluster: 'c1', build: '9' })).already_finished).toBe(false);
+      expect((await client.call('cluster', { name: 'c1' })).history[0]).toMatchObject({ state: 'testing', ended: 'finished' });
+      expect(await client.call('queue', {})).toEqual({ queue: [] });
+      await expect(client.call('deletecluster', { cluster: 'ghost' })).rejects.toMatchObject({ constructor: ApiError, status: 404, code: 'CLUSTER_NOT_FOUND', message: 'cluster ghost not found' });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

@@ -1,9 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { ApiError } from '@ci-stack/http-contract';
 import { documentedRoutes, registeredRoutes } from '@ci-stack/http-contract/testing';
-import { manualTriggerDocument } from '@ci-stack/manual-trigger-api';
+import { createManualTriggerClient, manualTriggerDocument } from '@ci-stack/manual-trigger-api';
+import { listen } from '@ci-stack/service-kit';
 import { KubeAlreadyExistsError, KubeForbiddenError, KubeNotFoundError, KubeUnavailableError } from '@ci-stack/kube';
 import type { ProwJob } from '@ci-stack/prowjob-api';
 import { TokenAuthenticator } from './auth';
@@ -266,6 +269,25 @@ describe('catalog and probes', () => {
     expect(ready.body.checks).toEqual({ config: { ok: true }, kubernetes: { ok: true } });
     const missing = await request(app).get('/nope').expect(404);
     expect(missing.body).toMatchObject({ success: false, code: 'NOT_FOUND' });
+  });
+});
+
+describe('the typed client', () => {
+  it('drives the app on a real port: typed answers, refusals as ApiError with their code', async () => {
+    const { app } = await testApp({ prowJobs: fakeApi({ buildId: '11' }) });
+    const server = http.createServer(app);
+    await listen(server, 0, '127.0.0.1');
+    try {
+      const client = createManualTriggerClient({ baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, timeoutMs: 5000 });
+      const created = await client.call('trigger', { ...postsubmit, env: { E2E_FOCUS: 'x' } }, { headers: { 'Idempotency-Key': 'k-1' } });
+      expect(created).toMatchObject({ success: true, build_id: '11', state: 'pending', namespace: 'prow' });
+      expect(await client.call('trigger', postsubmit, { headers: { 'Idempotency-Key': 'k-1' } })).toMatchObject({ job_name: created.job_name, idempotent_replay: true });
+      expect((await client.call('prowjob', { name: created.job_name })).build_id).toBe('11');
+      expect((await client.call('jobs', { type: 'periodic' })).count).toBe(2);
+      await expect(client.call('trigger', { ...postsubmit, prowjob: 'nope' })).rejects.toMatchObject({ constructor: ApiError, status: 404, code: 'JOB_NOT_FOUND' });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
