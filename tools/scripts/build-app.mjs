@@ -1,18 +1,20 @@
 // Bundles one app or tool into dist/<dir>/main.js with esbuild. Everything, including the ESM-only Kubernetes
 // client, is bundled into one CommonJS file, so a container image needs nothing but that file and Node.
-// With --bin the file starts with a shebang and is executable (a command on PATH, e.g. the ci-stack CLI).
+// With --bin the file starts with a shebang and is executable (a command on PATH, e.g. the ci-stack CLI);
+// --outdir=DIR writes elsewhere than dist/<dir> (tests that must not race another suite's build).
 import { build } from 'esbuild';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const [dir, ...flags] = process.argv.slice(2);
 const bin = flags.includes('--bin');
-if (!dir || flags.some((f) => f !== '--bin')) {
-  console.error('usage: build-app.mjs <apps/NAME|tools/NAME> [--bin]');
+const outdirFlag = flags.find((f) => f.startsWith('--outdir='));
+if (!dir || flags.some((f) => f !== '--bin' && f !== outdirFlag)) {
+  console.error('usage: build-app.mjs <apps/NAME|tools/NAME> [--bin] [--outdir=DIR]');
   process.exit(2);
 }
 const root = resolve(import.meta.dirname, '../..');
-const outdir = join(root, 'dist', dir);
+const outdir = outdirFlag ? resolve(outdirFlag.slice('--outdir='.length)) : join(root, 'dist', dir);
 const result = await build({
   entryPoints: [join(root, dir, 'src/main.ts')],
   outfile: join(outdir, 'main.js'),

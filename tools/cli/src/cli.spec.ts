@@ -24,7 +24,7 @@ interface Service {
 
 async function startService(bundle: string, args: string[]): Promise<Service> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, bundle), '--host', '127.0.0.1', '--port', String(port), '--metrics-port', String(await freePort()), '--log-level', 'fatal', ...args], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [bundle, '--host', '127.0.0.1', '--port', String(port), '--metrics-port', String(await freePort()), '--log-level', 'fatal', ...args], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; !(await fetch(`${url}/readyz`).then((r) => r.ok, () => false)); i++) {
     if (i > 150 || child.exitCode !== null) throw new Error(`${bundle} did not start`);
@@ -62,16 +62,17 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
 }
 
 beforeAll(async () => {
-  for (const project of ['apps/cimaster', 'apps/manual-trigger']) execFileSync(process.execPath, [join(ROOT, 'tools/scripts/build-app.mjs'), project], { stdio: 'ignore' });
-  execFileSync(process.execPath, [join(ROOT, 'tools/scripts/build-app.mjs'), 'tools/cli', '--bin'], { stdio: 'ignore' });
   dir = await mkdtemp(join(tmpdir(), 'ci-stack-cli-'));
+  // The services are built into this test's own directory: other suites rebuild dist/ while they run.
+  for (const project of ['apps/cimaster', 'apps/manual-trigger']) execFileSync(process.execPath, [join(ROOT, 'tools/scripts/build-app.mjs'), project, `--outdir=${join(dir, project)}`], { stdio: 'ignore' });
+  execFileSync(process.execPath, [join(ROOT, 'tools/scripts/build-app.mjs'), 'tools/cli', '--bin'], { stdio: 'ignore' });
   await writeFile(join(dir, 'auth.yaml'), `tokens:\n  - {identity: ops, role: admin, token: ${ADMIN_TOKEN}}\n  - {identity: pods, role: e2e, token: ${E2E_TOKEN}}\n`);
   await writeFile(join(dir, 'admin.token'), `${ADMIN_TOKEN}\n`);
   kube = await startFakeKubeApi();
   kube.simulatePlank({ delayMs: 20, buildId: () => '1001' });
   const examples = join(ROOT, 'examples/prow');
-  manualTrigger = await startService('dist/apps/manual-trigger/main.js', ['--config-path', `${examples}/config.yaml`, '--job-config-path', `${examples}/jobs`, '--kubeconfig', kube.kubeconfigPath, '--build-id-timeout', '2s']);
-  cimaster = await startService('dist/apps/cimaster/main.js', ['--store', 'memory', '--auth-config', join(dir, 'auth.yaml'), '--manual-trigger-url', manualTrigger.url]);
+  manualTrigger = await startService(join(dir, 'apps/manual-trigger/main.js'), ['--config-path', `${examples}/config.yaml`, '--job-config-path', `${examples}/jobs`, '--kubeconfig', kube.kubeconfigPath, '--build-id-timeout', '2s']);
+  cimaster = await startService(join(dir, 'apps/cimaster/main.js'), ['--store', 'memory', '--auth-config', join(dir, 'auth.yaml'), '--manual-trigger-url', manualTrigger.url]);
   // HOME points at an empty directory: no config file unless a test writes one.
   baseEnv = { PATH: process.env.PATH, HOME: dir, CIMASTER_URL: cimaster.url, MANUAL_TRIGGER_URL: manualTrigger.url };
 }, 120_000);

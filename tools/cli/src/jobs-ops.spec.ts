@@ -1,7 +1,9 @@
 // `jobs ls|abort|rerun|follow` against a stand-in for manual-trigger's list, event, abort and rerun routes whose
 // every answer is checked against those routes' contract (the service does not serve them yet).
 import { execFile, execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { buildOpenApi } from '@ci-stack/http-contract';
@@ -11,7 +13,8 @@ import { prowJobOpsRoutes, unknownRoute, type ProwJobSummary } from '@ci-stack/m
 jest.setTimeout(60_000);
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist/tools/cli/main.js');
+let dir: string;
+let CLI: string;
 const contract = contractRecorder(buildOpenApi({ info: { title: 'manual-trigger operations', version: '0', description: '' }, routes: prowJobOpsRoutes, unknownRoute }));
 afterEach(() => contract.verify());
 
@@ -43,7 +46,10 @@ let url: string;
 let streams = 0;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'tools/scripts/build-app.mjs'), 'tools/cli', '--bin'], { stdio: 'ignore' });
+  // Its own copy of the bundle: the other CLI suite rebuilds dist/ while this one runs.
+  dir = await mkdtemp(join(tmpdir(), 'ci-stack-ops-'));
+  execFileSync(process.execPath, [join(ROOT, 'tools/scripts/build-app.mjs'), 'tools/cli', '--bin', `--outdir=${dir}`], { stdio: 'ignore' });
+  CLI = join(dir, 'main.js');
   const app = express().use(express.json());
   app.use((req, _res, next) => {
     seen.push({ method: req.method, url: req.url, body: req.body, headers: req.headers });
@@ -78,7 +84,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
-afterAll(() => new Promise((r) => server.close(r)));
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
