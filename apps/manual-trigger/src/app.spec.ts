@@ -10,7 +10,7 @@ import { listen } from '@ci-stack/service-kit';
 import { KubeAlreadyExistsError, KubeForbiddenError, KubeNotFoundError, KubeUnavailableError } from '@ci-stack/kube';
 import type { ProwJob } from '@ci-stack/prowjob-api';
 import { TokenAuthenticator } from './auth';
-import { contract, testApp } from './test-helpers';
+import { contract, exampleConfig, testApp } from './test-helpers';
 import type { ProwJobApi } from './trigger-service';
 
 afterEach(() => contract.verify());
@@ -64,13 +64,27 @@ describe('POST /manual-trigger: validation and messages', () => {
     ['PR not a positive integer', { ...postsubmit, prowtype: 'presubmit', pullrequest: -3 }, 400, "'pullrequest' must be a positive integer, got -3"],
     ['PR not a number', { ...postsubmit, prowtype: 'presubmit', pullrequest: '12a' }, 400, `'pullrequest' must be a positive integer, got "12a"`],
     ['wrong field type', { ...postsubmit, org: 5 }, 400, "'org' must be a string, got number"],
-    ['branch not allowed', { ...postsubmit, base_ref: 'feature-x' }, 400, 'Job sddz-e2e-k8s-1.32 is not configured to run on branch feature-x of tess/tessops (branches: master; skip_branches: none)'],
+    ['branch not allowed by any variant', { ...postsubmit, base_ref: 'feature-x' }, 400, 'Job sddz-e2e-k8s-1.32 is not configured to run on branch feature-x of tess/tessops (postsubmit: branches: master; skip_branches: none | presubmit: branches: master, release-.*; skip_branches: none)'],
     ['env not allowed', { ...postsubmit, env: { PATH: '/x' } }, 400, 'env PATH may not be overridden; allowed: E2E_FOCUS'],
     ['bad sha', { ...postsubmit, base_sha: 'xyz' }, 400, "'base_sha' must be a git commit SHA (7 to 64 hex digits)"],
   ])('%s', async (_name, body, status, message) => {
     const { app } = await testApp();
     const res = await request(app).post('/manual-trigger').send(body).expect(status);
     expect(res.body).toMatchObject({ success: false, message });
+  });
+
+  it("lists every variant's branch filters when none may run on base_ref, so the caller sees which to ask for", async () => {
+    const { app } = await testApp();
+    const res = await request(app).post('/manual-trigger').send({ ...postsubmit, base_ref: 'feature-x' }).expect(400);
+    expect(res.body).toMatchObject({
+      code: 'BRANCH_NOT_ALLOWED',
+      details: {
+        variants: [
+          { type: 'postsubmit', branches: ['master'], skip_branches: [] },
+          { type: 'presubmit', branches: ['master', 'release-.*'], skip_branches: [] },
+        ],
+      },
+    });
   });
 
   it('rejects invalid JSON, a body over 64 KiB and a non-object body with 4xx and keeps serving', async () => {
@@ -105,6 +119,13 @@ describe('POST /manual-trigger: building the ProwJob', () => {
     });
     expect(pj.spec.refs).toMatchObject({ org: 'tess', repo: 'tessops', base_ref: 'master', repo_link: 'https://github.corp.example.com/tess/tessops' });
     expect(pj.status).toEqual({ state: 'triggered', startTime: '2026-03-28T10:00:00Z' });
+  });
+
+  it("starts the ProwJob in state scheduling when Prow's scheduler is enabled, as Prow does", async () => {
+    const loaded = await exampleConfig();
+    const { app } = await testApp({ config: { ...loaded, config: { ...loaded.config, scheduler: { enabled: true } } } });
+    const res = await request(app).post('/manual-trigger').send(postsubmit).expect(200);
+    expect((res.body.prowjob as ProwJob).status.state).toBe('scheduling');
   });
 
   it('runs a presubmit job as a postsubmit when asked (seed 4.1), recording the override', async () => {

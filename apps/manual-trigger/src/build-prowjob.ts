@@ -29,6 +29,8 @@ export const CREATED_BY_LABEL = 'manual-trigger.ci-stack.io/created';
 
 export interface BuildContext {
   index: JobIndex;
+  /** Prow's scheduler is enabled: new ProwJobs start in state `scheduling`, as Prow creates them. */
+  requireScheduling?: boolean;
   githubUrl: string;
   identity: string;
   endpoint: string;
@@ -56,7 +58,10 @@ export function findJob(index: JobIndex, req: TriggerRequest): Found {
   const preferred = candidates.filter((c) => c.kind === req.type);
   const ordered = [...preferred, ...candidates.filter((c) => c.kind !== req.type)];
   const runnable = ordered.find((c) => branchAllowed(c.job as Presubmit, req.baseRef));
-  if (!runnable) throw new BranchNotAllowedError(req.job, orgRepo, req.baseRef, ordered[0].job as Presubmit);
+  if (!runnable) {
+    const variants = ordered.map((c) => ({ type: c.kind as 'presubmit' | 'postsubmit', branches: (c.job as Presubmit).branches, skip_branches: (c.job as Presubmit).skip_branches }));
+    throw new BranchNotAllowedError(req.job, orgRepo, req.baseRef, variants);
+  }
   return runnable;
 }
 
@@ -77,7 +82,7 @@ export function buildProwJob(req: TriggerRequest, ctx: BuildContext): { prowJob:
   if (found.kind !== req.type) annotations[Annotations.typeOverride] = `${found.kind}->${req.type}`;
   const labels: Record<string, string> = { ...(found.job.labels ?? {}), [CREATED_BY_LABEL]: 'true' };
   if (ctx.idempotencyHash) labels[IDEMPOTENCY_LABEL] = ctx.idempotencyHash;
-  const prowJob = newProwJob(spec, labels, annotations, { now: ctx.now, name: ctx.name });
+  const prowJob = newProwJob(spec, labels, annotations, { now: ctx.now, name: ctx.name, requireScheduling: ctx.requireScheduling });
   return { prowJob, found };
 }
 

@@ -7,10 +7,27 @@ export class JobNotFoundError extends DomainError {
   }
 }
 
-/** The job exists but its branch filters do not let it run on the requested branch. */
+/** One definition of a job name in a repo, with the branch filters that decide where it runs. */
+export interface JobVariant {
+  type: 'presubmit' | 'postsubmit';
+  branches?: string[];
+  skip_branches?: string[];
+}
+
+function filtersText(v: JobVariant): string {
+  return `branches: ${v.branches?.join(', ') || 'any'}; skip_branches: ${v.skip_branches?.join(', ') || 'none'}`;
+}
+
+/**
+ * The job exists but none of its variants may run on the requested branch. The message lists every variant's
+ * filters, so the caller sees which `base_ref` to ask for.
+ */
 export class BranchNotAllowedError extends DomainError {
-  constructor(job: string, orgRepo: string, branch: string, filters: { branches?: string[]; skip_branches?: string[] }) {
-    super('invalid', 'BRANCH_NOT_ALLOWED', `Job ${job} is not configured to run on branch ${branch} of ${orgRepo} (branches: ${filters.branches?.join(', ') || 'any'}; skip_branches: ${filters.skip_branches?.join(', ') || 'none'})`, { ...filters });
+  constructor(job: string, orgRepo: string, branch: string, variants: JobVariant[]) {
+    const filters = variants.length === 1 ? filtersText(variants[0]) : variants.map((v) => `${v.type}: ${filtersText(v)}`).join(' | ');
+    super('invalid', 'BRANCH_NOT_ALLOWED', `Job ${job} is not configured to run on branch ${branch} of ${orgRepo} (${filters})`, {
+      variants: variants.map(({ type, branches, skip_branches }) => ({ type, branches: branches ?? [], skip_branches: skip_branches ?? [] })),
+    });
   }
 }
 

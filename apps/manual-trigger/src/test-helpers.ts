@@ -28,12 +28,14 @@ export interface TestAppOptions {
   buildIdTimeoutMs?: number;
   deckUrl?: string;
   clock?: FakeClock;
+  /** Another config than the example's. */
+  config?: LoadedProwConfig;
 }
 
 /** createApp with the example config and the given fakes; `app` has its answers checked by `contract`. */
 // eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types -- test helper, the inferred type is the point
 export async function testApp(opts: TestAppOptions = {}) {
-  const loaded = await exampleConfig();
+  const loaded = opts.config ?? (await exampleConfig());
   const status = { reloads: 0, failures: 0, lastSuccess: new Date() };
   const metrics = createMetrics({ config: () => loaded, status: () => status });
   const clock = opts.clock ?? new FakeClock(new Date('2026-03-28T10:00:00Z'));

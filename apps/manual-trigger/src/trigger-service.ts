@@ -66,8 +66,10 @@ export class TriggerService {
     if (disallowed.length) throw new EnvNotAllowedError(disallowed, [...this.deps.allowedEnv]);
     const effective = { ...req, user: req.user ?? (caller.identity !== 'anonymous' ? caller.identity : undefined) };
     const hash = caller.idempotencyKey ? idempotencyHash(caller.identity, caller.idempotencyKey) : undefined;
+    const loaded = this.deps.config();
     const { prowJob } = buildProwJob(effective, {
-      index: this.deps.config().index,
+      index: loaded.index,
+      requireScheduling: loaded.config.scheduler?.enabled === true,
       githubUrl: this.deps.githubUrl,
       identity: caller.identity,
       endpoint: caller.endpoint,

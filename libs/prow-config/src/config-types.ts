@@ -5,8 +5,8 @@ import type { DefaultEntry, Preset } from './merge';
 export interface PlankConfig {
   job_url_prefix_config?: Record<string, string>;
   job_url_template?: string;
-  default_decoration_config_entries?: DefaultEntry<DecorationConfig>[];
-  default_decoration_configs?: Record<string, DecorationConfig>;
+  default_decoration_config_entries?: Array<DefaultEntry<DecorationConfig> | null>;
+  default_decoration_configs?: Record<string, DecorationConfig | null>;
   [key: string]: unknown;
 }
 
@@ -16,7 +16,9 @@ export interface ProwConfig {
   pod_namespace: string;
   plank: PlankConfig;
   decorate_all_jobs?: boolean;
-  prowjob_default_entries?: DefaultEntry<{ tenant_id?: string }>[];
+  prowjob_default_entries?: Array<DefaultEntry<{ tenant_id?: string }> | null>;
+  /** With the scheduler enabled, new ProwJobs start in state `scheduling`. */
+  scheduler?: { enabled?: boolean };
   presets?: Preset[];
   [key: string]: unknown;
 }

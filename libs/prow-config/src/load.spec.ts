@@ -30,7 +30,10 @@ async function problemsOf(jobs: string, config = 'pod_namespace: pods\n'): Promi
   return report.problems.map((p) => formatProblem({ ...p, file: p.file?.replace(dir + '/', '') }));
 }
 
-const container = 'spec: {containers: [{image: busybox}]}';
+const container = 'spec: {containers: [{image: busybox, command: [x]}]}';
+/** Decoration defaults Prow accepts: every utility image and a GCS configuration. */
+const UTILITIES = '{utility_images: {clonerefs: c, initupload: i, entrypoint: e, sidecar: s}, gcs_configuration: {bucket: b, path_strategy: explicit}}';
+const DECORATING = `pod_namespace: pods\nplank:\n  default_decoration_config_entries:\n  - config: ${UTILITIES}\n`;
 
 describe('validation: every problem reported with file, line and job', () => {
   it.each([
@@ -38,8 +41,8 @@ describe('validation: every problem reported with file, line and job', () => {
     ['reserved label', `periodics:\n- name: p\n  interval: 1h\n  labels: {created-by-prow: "x"}\n  ${container}\n`, ['jobs/a.yaml:2: job p: periodic: label created-by-prow is reserved for Prow']],
     ['bad regex', `presubmits:\n  o/r:\n  - name: j\n    branches: ["(unclosed"]\n    ${container}\n`, [expect.stringMatching(/^jobs\/a.yaml:3: job j: presubmit for o\/r: branches: invalid regex "\(unclosed"/)]],
     ['wrong types', `presubmits:\n  o/r:\n  - name: j\n    branches: main\n    max_concurrency: -1\n    decorate: "yes"\n    spec: 3\n`, [
+      'jobs/a.yaml:3: job j: presubmit for o/r: branches must be a list, got string',
       'jobs/a.yaml:3: job j: presubmit for o/r: decorate must be true or false, got string',
-      'jobs/a.yaml:3: job j: presubmit for o/r: branches must be a list of strings, got string',
       'jobs/a.yaml:3: job j: presubmit for o/r: spec must be a mapping, got number',
       'jobs/a.yaml:3: job j: presubmit for o/r: max_concurrency must not be negative, got -1',
     ]],
@@ -63,12 +66,18 @@ describe('validation: every problem reported with file, line and job', () => {
     ['volumes of decoration secrets are reserved', `presubmits:\n  o/r:\n  - name: j\n    decorate: true\n    decoration_config: {ssh_key_secrets: [ssh-key], timeout: 1h}\n    spec:\n      containers: [{image: a, command: [x], env: [{name: PULL_TITLE, value: t}]}]\n      volumes: [{name: ssh-key, emptyDir: {}}]\n`, [
       'jobs/a.yaml: job j: presubmit: env PULL_TITLE is reserved',
       'jobs/a.yaml: job j: presubmit: volume ssh-key is a reserved for decoration',
+    ], DECORATING],
+    ['decoration needs utility images and a command', `periodics:\n- name: p\n  interval: 1h\n  decorate: true\n  spec: {containers: [{image: a}]}\n- name: q\n  interval: 1h\n  decorate: true\n  spec: {containers: [{image: a}]}\n`, [
+      'jobs/a.yaml: job p: periodic: invalid decoration config: utility image config is not specified',
+      'jobs/a.yaml: job q: periodic: invalid decoration config: utility image config is not specified',
     ]],
+    ['decorated containers need a command', `periodics:\n- name: p\n  interval: 1h\n  decorate: true\n  spec: {containers: [{image: a}]}\n`, ['jobs/a.yaml: job p: periodic: decorated job containers must specify command and/or args'], DECORATING],
+    ['duplicated preset label pairs', `presets:\n- labels: {p: "x"}\n  env: [{name: A, value: "1"}]\n- labels: {p: "x"}\n  env: [{name: B, value: "1"}]\n`, ["duplicated preset 'label:value' pair : p:x"]],
     ['several containers need decoration', `periodics:\n- name: p\n  interval: 1h\n  spec: {containers: [{image: a}, {image: b}]}\n`, ['jobs/a.yaml: job p: periodic: pod utility decoration must be enabled to use multiple containers: 2']],
-    ['bad decoration duration', `postsubmits:\n  o/r:\n  - name: j\n    decorate: true\n    decoration_config: {timeout: 2days}\n    ${container}\n`, ['jobs/a.yaml: job j: decoration_config.timeout: invalid duration "2days" (use Go\'s form, like 2h or 90s)']],
+    ['bad decoration duration', `postsubmits:\n  o/r:\n  - name: j\n    decorate: true\n    decoration_config: {timeout: 2days}\n    ${container}\n`, ['jobs/a.yaml:3: job j: postsubmit for o/r: decoration_config.timeout must be a duration in Go\'s form (like 90s or 1h30m), got "2days"']],
     ['not org/repo', `presubmits:\n  just-a-repo:\n  - name: j\n    ${container}\n`, ['jobs/a.yaml: presubmits key "just-a-repo" must be org/repo']],
-  ])('%s', async (_name, jobs, expected) => {
-    expect(await problemsOf(jobs)).toEqual(expected);
+  ])('%s', async (...[, jobs, expected, config]: [string, string, unknown[], string?]) => {
+    expect(await problemsOf(jobs, config)).toEqual(expected);
   });
 
   it('allows one name twice in a repo when the branches do not overlap', async () => {
@@ -79,7 +88,7 @@ describe('validation: every problem reported with file, line and job', () => {
     await write({ 'config.yaml': 'plank: 3\n', 'jobs/a.yaml': 'periodics: 5\n', 'jobs/sub/b.yaml': 'presets: {}\n' });
     const err = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') }).catch((e) => e);
     expect(err).toBeInstanceOf(ConfigLoadError);
-    expect((err as ConfigLoadError).problems.map((p) => p.message)).toEqual(['plank must be a mapping', 'periodics must be a list', 'presets must be a list']);
+    expect((err as ConfigLoadError).problems.map((p) => p.message)).toEqual(['plank must be a mapping, got number', 'periodics must be a list, got number', 'presets must be a list, got mapping']);
   });
 
   it('reports unreadable files and duplicate base names', async () => {
@@ -127,12 +136,12 @@ describe('loading', () => {
 
   it('honours the older default_decoration_configs map, most specific last', async () => {
     await write({
-      'config.yaml': 'plank:\n  default_decoration_configs:\n    "o/r": {timeout: 3h}\n    "*": {timeout: 1h, grace_period: 5s}\n    o: {grace_period: 9s}\n',
+      'config.yaml': `plank:\n  default_decoration_configs:\n    "o/r": {timeout: 3h}\n    "*": {timeout: 1h, grace_period: 5s, ${UTILITIES.slice(1, -1)}}\n    o: {grace_period: 9s}\n`,
       'jobs/a.yaml': `postsubmits:\n  o/r:\n  - name: j\n    decorate: true\n    ${container}\n  o/other:\n  - name: k\n    decorate: true\n    ${container}\n`,
     });
     const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
-    expect(loaded.index.postsubmit('o/r', 'j')!.decoration_config).toEqual({ timeout: '3h0m0s', grace_period: '9s' });
-    expect(loaded.index.postsubmit('o/other', 'k')!.decoration_config).toEqual({ timeout: '1h0m0s', grace_period: '9s' });
+    expect(loaded.index.postsubmit('o/r', 'j')!.decoration_config).toMatchObject({ timeout: '3h0m0s', grace_period: '9s', utility_images: { clonerefs: 'c' } });
+    expect(loaded.index.postsubmit('o/other', 'k')!.decoration_config).toMatchObject({ timeout: '1h0m0s', grace_period: '9s' });
   });
 
   it('reports a preset that would duplicate an env var', async () => {

@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import type { DecorationConfig, JobBase, Periodic, Postsubmit, Presubmit } from '@ci-stack/prowjob-api';
-import { canonicalGoDuration } from '@ci-stack/prowjob-api';
+import { GoTypes, type DecorationConfig, type JobBase, type KubeObject, type Periodic, type Postsubmit, type Presubmit } from '@ci-stack/prowjob-api';
 import { branchersIntersect } from './branches';
 import type { PlankConfig, ProwConfig } from './config-types';
 import { listJobConfigFiles } from './files';
+import { readConfigFile, type JobFileContents } from './job-file';
 import { JobIndex } from './job-index';
-import { checkJobShape, type JobKind } from './job-shape';
+import type { JobKind } from './job-shape';
 import { podSpecProblems } from './pod-spec-rules';
-import { entriesFromMap, mergePreset, resolveDefaults, type DefaultEntry, type Preset } from './merge';
-import { parseYamlFile, parseYamlText, type ParsedFile } from './parse';
+import { applyDecorationDefault, applyProwJobDefault, entriesFromMap, mergePreset, resolveDefaults, type DefaultEntry, type Preset } from './merge';
 import { ConfigLoadError, type ConfigProblem } from './problems';
 
 /** Where Prow's config lives: `--config-path` and `--job-config-path` (a file or a directory). */
@@ -33,11 +32,35 @@ export interface LoadReport {
   counts: { presubmits: number; postsubmits: number; periodics: number };
 }
 
-interface Collected {
-  presubmits: Map<string, Presubmit[]>;
-  postsubmits: Map<string, Postsubmit[]>;
-  periodics: Periodic[];
-  presets: Preset[];
+/** Jobs and presets of every file, in the order Prow reads the files. */
+class Collected {
+  readonly presubmits = new Map<string, Presubmit[]>();
+  readonly postsubmits = new Map<string, Postsubmit[]>();
+  readonly periodics: Periodic[] = [];
+  readonly presets: Preset[] = [];
+
+  add(contents: JobFileContents): void {
+    this.presets.push(...contents.presets);
+    for (const [repo, jobs] of contents.presubmits) appendTo(this.presubmits, repo, jobs);
+    for (const [repo, jobs] of contents.postsubmits) appendTo(this.postsubmits, repo, jobs);
+    this.periodics.push(...contents.periodics);
+  }
+
+  counts(): LoadReport['counts'] {
+    return { presubmits: sum(this.presubmits), postsubmits: sum(this.postsubmits), periodics: this.periodics.length };
+  }
+}
+
+function appendTo<T>(map: Map<string, T[]>, key: string, items: T[]): void {
+  const list = map.get(key);
+  if (list) list.push(...items);
+  else map.set(key, [...items]);
+}
+
+function sum(map: Map<string, unknown[]>): number {
+  let n = 0;
+  for (const list of map.values()) n += list.length;
+  return n;
 }
 
 /** Loads and validates Prow's config; throws {@link ConfigLoadError} listing every problem. */
@@ -48,28 +71,34 @@ export async function loadProwConfig(paths: ProwConfigPaths, now: () => Date = (
 }
 
 /**
- * Loads Prow's config the way Prow does (parse, default, apply presets and decoration defaults, validate) and
- * reports every problem with its file, line and job. Yields to the event loop between files so that a reload in a
- * serving process never blocks requests for long.
+ * Loads Prow's config the way Prow does (read into Prow's types, default, apply decoration defaults and presets,
+ * validate) and reports every problem with its file, line and job. Yields to the event loop between slices of
+ * work so that a reload in a serving process never blocks requests for long.
  */
 export async function inspectProwConfig(paths: ProwConfigPaths, now: () => Date = () => new Date()): Promise<LoadReport> {
   const problems: ConfigProblem[] = [];
-  const main = await parseYamlFile(paths.configPath, problems);
   const jobFiles = paths.jobConfigPath ? await listJobConfigFiles(paths.jobConfigPath, problems) : [];
-  const collected: Collected = { presubmits: new Map(), postsubmits: new Map(), periodics: [], presets: [] };
-  const config = main ? defaultConfig(main.data, main.file, problems) : undefined;
-  if (main) collectJobs(main, collected, problems);
+  const collected = new Collected();
   const slice = timeSlicer(SLICE_MS);
+  const mainText = await readFile(paths.configPath, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    problems.push({ file: paths.configPath, message: `cannot read file: ${err.code ?? String(err)}` });
+    return undefined;
+  });
+  let config: ProwConfig | undefined;
+  if (mainText !== undefined) {
+    const main = readConfigFile(paths.configPath, mainText, GoTypes.config);
+    problems.push(...main.problems);
+    if (main.document) config = configFrom(main.document, paths.configPath, problems);
+    collected.add(main);
+  }
   for await (const [file, text] of readConcurrently(jobFiles, problems)) {
     await slice();
-    const parsed = parseYamlText(file, text, problems);
-    if (parsed) collectJobs(parsed, collected, problems);
+    const contents = readConfigFile(file, text);
+    problems.push(...contents.problems);
+    collected.add(contents);
   }
-  const counts = {
-    presubmits: sum(collected.presubmits),
-    postsubmits: sum(collected.postsubmits),
-    periodics: collected.periodics.length,
-  };
+  problems.push(...presetProblems(collected.presets));
+  const counts = collected.counts();
   if (config) await finalizeJobs(config, collected, problems, slice);
   await slice();
   validateDuplicates(collected, problems);
@@ -77,12 +106,6 @@ export async function inspectProwConfig(paths: ProwConfigPaths, now: () => Date 
   if (!config || problems.length > 0) return { problems, counts };
   const index = new JobIndex(collected.presubmits, collected.postsubmits, collected.periodics);
   return { problems, counts, loaded: { config, index, presets: collected.presets, files: [paths.configPath, ...jobFiles], loadedAt: now() } };
-}
-
-function sum(map: Map<string, unknown[]>): number {
-  let n = 0;
-  for (const list of map.values()) n += list.length;
-  return n;
 }
 
 /** Work runs in slices of at most this long between yields, so a reload never holds up requests for long. */
@@ -117,97 +140,45 @@ async function* readConcurrently(files: string[], problems: ConfigProblem[]): As
   }
 }
 
-function defaultConfig(data: Record<string, unknown>, file: string, problems: ConfigProblem[]): ProwConfig | undefined {
-  const plank = (data.plank ?? {}) as PlankConfig;
-  const before = problems.length;
-  for (const key of ['prowjob_namespace', 'pod_namespace']) {
-    if (data[key] !== undefined && typeof data[key] !== 'string') problems.push({ file, message: `${key} must be a string` });
+/** config.yaml's settings with Prow's defaults; undefined (with problems) when they cannot be used. */
+function configFrom(doc: Record<string, unknown>, file: string, problems: ConfigProblem[]): ProwConfig | undefined {
+  const plank = (doc.plank ?? {}) as PlankConfig;
+  if (Object.keys(plank.default_decoration_configs ?? {}).length > 0 && (plank.default_decoration_config_entries ?? []).length > 0) {
+    problems.push({ file, message: 'plank.default_decoration_configs and plank.default_decoration_config_entries are mutually exclusive, please use one or the other' });
+    return undefined;
   }
-  if (typeof plank !== 'object' || Array.isArray(plank)) problems.push({ file, message: 'plank must be a mapping' });
-  const entries = plank.default_decoration_config_entries;
-  if (entries !== undefined && !Array.isArray(entries)) problems.push({ file, message: 'plank.default_decoration_config_entries must be a list' });
-  if (problems.length > before) return undefined;
-  const { presubmits: _a, postsubmits: _b, periodics: _c, ...rest } = data;
+  const { presubmits: _a, postsubmits: _b, periodics: _c, ...rest } = doc;
   return {
     ...rest,
-    prowjob_namespace: (data.prowjob_namespace as string | undefined) || 'default',
-    pod_namespace: (data.pod_namespace as string | undefined) || 'default',
+    prowjob_namespace: (doc.prowjob_namespace as string | undefined) || 'default',
+    pod_namespace: (doc.pod_namespace as string | undefined) || 'default',
     plank,
   } as ProwConfig;
 }
 
-function collectJobs(parsed: ParsedFile, into: Collected, problems: ConfigProblem[]): void {
-  const { data, file } = parsed;
-  if (data.presets !== undefined) {
-    if (Array.isArray(data.presets)) into.presets.push(...(data.presets as Preset[]));
-    else problems.push({ file, message: 'presets must be a list' });
-  }
-  for (const kind of ['presubmits', 'postsubmits'] as const) {
-    const byRepo = data[kind];
-    if (byRepo === undefined || byRepo === null) continue;
-    if (typeof byRepo !== 'object' || Array.isArray(byRepo)) {
-      problems.push({ file, message: `${kind} must map org/repo to a list of jobs` });
-      continue;
-    }
-    for (const [orgRepo, jobs] of Object.entries(byRepo as Record<string, unknown>)) {
-      const target = kind === 'presubmits' ? into.presubmits : into.postsubmits;
-      const list = target.get(orgRepo) ?? [];
-      target.set(orgRepo, list as never);
-      for (const job of checkedJobs(jobs, kind === 'presubmits' ? 'presubmit' : 'postsubmit', parsed, problems, orgRepo)) list.push(job as never);
+/** Prow refuses two presets that select on the same label and value. */
+function presetProblems(presets: Preset[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  const problems: ConfigProblem[] = [];
+  for (const preset of presets) {
+    for (const [label, value] of Object.entries(preset.labels ?? {})) {
+      const pair = `${label}:${value}`;
+      if (seen.has(pair)) problems.push({ message: `duplicated preset 'label:value' pair : ${pair}` });
+      seen.add(pair);
     }
   }
-  if (data.periodics !== undefined && data.periodics !== null) {
-    into.periodics.push(...(checkedJobs(data.periodics, 'periodic', parsed, problems) as Periodic[]));
-  }
+  return problems;
 }
 
-function checkedJobs(jobs: unknown, kind: JobKind, parsed: ParsedFile, problems: ConfigProblem[], orgRepo?: string): JobBase[] {
-  const where = orgRepo ? ` for ${orgRepo}` : '';
-  if (!Array.isArray(jobs)) {
-    problems.push({ file: parsed.file, message: `${kind}s${where} must be a list` });
-    return [];
-  }
-  if (orgRepo !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(orgRepo)) {
-    problems.push({ file: parsed.file, message: `${kind}s key ${JSON.stringify(orgRepo)} must be org/repo` });
-    return [];
-  }
-  const ok: JobBase[] = [];
-  for (const raw of jobs) {
-    const name = typeof (raw as JobBase)?.name === 'string' ? (raw as JobBase).name : undefined;
-    const found = checkJobShape(raw, kind);
-    const line = name ? parsed.lineOf(name) : undefined;
-    for (const message of found) problems.push({ file: parsed.file, line, job: name, message: `${kind}${where}: ${message}` });
-    if (found.length === 0) ok.push({ ...(raw as JobBase), source_path: parsed.file });
-  }
-  return ok;
-}
-
-function decorationEntries(plank: PlankConfig): DefaultEntry<DecorationConfig>[] {
-  const fromMap = plank.default_decoration_configs ? entriesFromMap(plank.default_decoration_configs) : [];
-  return [...fromMap, ...(plank.default_decoration_config_entries ?? [])];
+function decorationEntries(plank: PlankConfig): Array<DefaultEntry<DecorationConfig>> {
+  const map = plank.default_decoration_configs ?? {};
+  if (Object.keys(map).length > 0) return entriesFromMap(map);
+  return (plank.default_decoration_config_entries ?? []).filter((e): e is DefaultEntry<DecorationConfig> => e !== null);
 }
 
 /** Prow's defaulting and finalizing, in Prow's order: job base defaults, decoration defaults, then presets. */
 async function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProblem[], slice: () => Promise<void>): Promise<void> {
-  const decoration = decorationEntries(config.plank);
-  const finalize = (job: JobBase, repo: string, kind: JobKind): void => {
-    job.agent ||= 'kubernetes';
-    job.namespace ||= config.pod_namespace;
-    job.cluster ||= 'default';
-    if (job.decorate ?? config.decorate_all_jobs ?? false) {
-      job.decoration_config = resolveDefaults(decoration, repo, job.cluster, job.decoration_config) ?? {};
-      for (const message of canonicalizeDurations(job.decoration_config)) problems.push({ file: job.source_path, job: job.name, message });
-    }
-    job.prowjob_defaults = resolveDefaults(config.prowjob_default_entries ?? [], repo, job.cluster, job.prowjob_defaults) ?? {};
-    job.prowjob_defaults.tenant_id ||= 'GlobalDefaultID';
-    for (const preset of jobs.presets) {
-      const clash = mergePreset(preset, job);
-      if (clash) problems.push({ file: job.source_path, job: job.name, message: clash });
-    }
-    for (const message of podSpecProblems(kind, job.spec as Parameters<typeof podSpecProblems>[1], job.decoration_config)) {
-      problems.push({ file: job.source_path, job: job.name, message: `${kind}: ${message}` });
-    }
-  };
+  const finalize = finalizer(config, jobs.presets, problems);
   for (const [repo, list] of jobs.presubmits) {
     for (const job of list) {
       job.context ||= job.name;
@@ -233,17 +204,35 @@ async function finalizeJobs(config: ProwConfig, jobs: Collected, problems: Confi
   }
 }
 
-/** Prow reads these into Go durations and writes them back canonical ("2h" becomes "2h0m0s"). */
-function canonicalizeDurations(decoration: DecorationConfig): string[] {
-  const problems: string[] = [];
-  for (const field of ['timeout', 'grace_period'] as const) {
-    const value = decoration[field];
-    if (value === undefined) continue;
-    const canonical = typeof value === 'string' ? canonicalGoDuration(value) : undefined;
-    if (canonical === undefined) problems.push(`decoration_config.${field}: invalid duration ${JSON.stringify(value)} (use Go's form, like 2h or 90s)`);
-    else decoration[field] = canonical;
+/** What every job kind gets: base defaults, decoration and ProwJob defaults, presets, then the pod spec rules. */
+function finalizer(config: ProwConfig, presets: Preset[], problems: ConfigProblem[]): (job: JobBase, repo: string, kind: JobKind) => void {
+  const decoration = decorationEntries(config.plank);
+  const prowJobDefaults = (config.prowjob_default_entries ?? []).filter((e) => e !== null) as Array<DefaultEntry<KubeObject>>;
+  return (job, repo, kind) => {
+    job.agent ||= 'kubernetes';
+    job.namespace ||= config.pod_namespace;
+    job.cluster ||= 'default';
+    const place = { repo, cluster: job.cluster };
+    if (job.decorate ?? config.decorate_all_jobs ?? false) {
+      job.decoration_config = resolveDefaults(decoration, place, job.decoration_config, applyDecorationDefault) ?? {};
+    }
+    job.prowjob_defaults = resolveDefaults(prowJobDefaults, place, job.prowjob_defaults, applyProwJobDefault) ?? {};
+    job.prowjob_defaults.tenant_id ||= 'GlobalDefaultID';
+    const clash = applyPresets(presets, job);
+    if (clash) problems.push({ file: job.source_path, job: job.name, message: clash });
+    for (const message of podSpecProblems(kind, job.spec as Parameters<typeof podSpecProblems>[1], job.decoration_config)) {
+      problems.push({ file: job.source_path, job: job.name, message: `${kind}: ${message}` });
+    }
+  };
+}
+
+/** Applies the presets in order; Prow stops at a job's first clashing preset. */
+function applyPresets(presets: Preset[], job: JobBase): string | undefined {
+  for (const preset of presets) {
+    const clash = mergePreset(preset, job);
+    if (clash) return clash;
   }
-  return problems;
+  return undefined;
 }
 
 function validateDuplicates(jobs: Collected, problems: ConfigProblem[]): void {

@@ -1,19 +1,16 @@
-import { applyDefault } from './merge';
+import type { DecorationConfig } from '@ci-stack/prowjob-api';
+import { applyDecorationDefault } from './merge';
 
-describe('applyDefault with keys that are Object.prototype keys', () => {
-  it('fills constructor and __proto__ from the default like any missing field, as own properties', () => {
-    const def = JSON.parse('{"constructor":{"a":1},"__proto__":{"b":2},"timeout":"2h"}');
-    const merged = applyDefault({ timeout: '1h' }, def) as Record<string, unknown>;
-    expect(Object.keys(merged).sort()).toEqual(['__proto__', 'constructor', 'timeout']);
-    expect(Object.getOwnPropertyDescriptor(merged, 'constructor')?.value).toEqual({ a: 1 });
-    expect(Object.getOwnPropertyDescriptor(merged, '__proto__')?.value).toEqual({ b: 2 });
-    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
-    expect(merged.timeout).toBe('1h');
-  });
-
-  it('merges nested objects under those keys when the job sets them too', () => {
-    const own = JSON.parse('{"constructor":{"a":1}}');
-    const merged = applyDefault(own, JSON.parse('{"constructor":{"a":9,"b":2}}')) as Record<string, unknown>;
-    expect(Object.getOwnPropertyDescriptor(merged, 'constructor')?.value).toEqual({ a: 1, b: 2 });
+describe('decoration defaults with keys that are Object.prototype keys', () => {
+  it('merges media types named constructor and __proto__ as own properties, the default winning as in Prow', () => {
+    const own = { gcs_configuration: { bucket: 'b', mediaTypes: JSON.parse('{"constructor":"text/own","x":"text/x"}') } } as DecorationConfig;
+    const def = { gcs_configuration: { bucket: 'd', mediaTypes: JSON.parse('{"__proto__":"text/plain","constructor":"text/def"}') } } as DecorationConfig;
+    const merged = applyDecorationDefault(own, def) as { gcs_configuration: { bucket: string; mediaTypes: Record<string, unknown> } };
+    const types = merged.gcs_configuration.mediaTypes;
+    expect(Object.keys(types).sort()).toEqual(['__proto__', 'constructor', 'x']);
+    expect(Object.getOwnPropertyDescriptor(types, '__proto__')?.value).toBe('text/plain');
+    expect(Object.getOwnPropertyDescriptor(types, 'constructor')?.value).toBe('text/def');
+    expect(Object.getPrototypeOf(types)).toBe(Object.prototype);
+    expect(merged.gcs_configuration.bucket).toBe('b');
   });
 });

@@ -1,60 +1,126 @@
 import type { DecorationConfig, JobBase, KubeObject, PodSpec } from '@ci-stack/prowjob-api';
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+type Obj = Record<string, unknown>;
+
+/** Which of `merged`'s fields count as unset, so that they take `def`'s value. */
+interface Unset {
+  /** A pointer or a list Go compares with nil: absent. */
+  nil?: string[];
+  /** A string Go compares with "": absent or empty. */
+  empty?: string[];
+  /** A list Go checks with len() == 0: absent or empty. */
+  emptyList?: string[];
 }
 
-/**
- * Prow's `ApplyDefault` for decoration and ProwJob defaults: fields the job sets win, missing fields (recursively
- * within nested objects such as `utility_images` or `gcs_configuration`) are filled from the default.
- */
-export function applyDefault<T extends KubeObject>(own: T | undefined, def: T | undefined): T | undefined {
-  if (own === undefined) return def === undefined ? undefined : structuredClone(def);
-  if (def === undefined) return own;
-  const merged: Record<string, unknown> = { ...own };
-  for (const [key, value] of Object.entries(def)) {
-    // Keys come from YAML, where `constructor` and `__proto__` are keys like any other: own properties only.
-    const mine = Object.hasOwn(merged, key) ? merged[key] : undefined;
-    if (mine === undefined || mine === null || (Array.isArray(mine) && mine.length === 0)) setOwn(merged, key, structuredClone(value));
-    else if (isPlainObject(mine) && isPlainObject(value)) setOwn(merged, key, applyDefault(mine, value));
-  }
-  return merged as T;
+function fill(merged: Obj, def: Obj, unset: Unset): void {
+  const take = (f: string, isUnset: (v: unknown) => boolean): void => {
+    if (isUnset(merged[f]) && def[f] !== undefined) merged[f] = def[f];
+  };
+  for (const f of unset.nil ?? []) take(f, (v) => v === undefined);
+  for (const f of unset.empty ?? []) take(f, (v) => (v ?? '') === '');
+  for (const f of unset.emptyList ?? []) take(f, (v) => ((v as unknown[] | undefined)?.length ?? 0) === 0);
 }
 
-/** `target[key] = value` as an own property, even for `__proto__` (whose assignment would replace the prototype). */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+/** The common start of Prow's ApplyDefault methods: nil stays nil, one side alone is copied. */
+function start(own: Obj | undefined, def: Obj | undefined): { merged?: Obj; done: boolean } {
+  if (own === undefined && def === undefined) return { done: true };
+  const merged = { ...(own ?? def) };
+  return { merged, done: own === undefined || def === undefined };
+}
+
+function utilityImages(own: Obj | undefined, def: Obj | undefined): Obj | undefined {
+  if (own === undefined || def === undefined) return own ?? def;
+  const merged = { ...own };
+  fill(merged, def, { empty: ['clonerefs', 'initupload', 'entrypoint', 'sidecar'] });
+  return merged;
+}
+
+function resources(own: Obj | undefined, def: Obj | undefined): Obj | undefined {
+  if (own === undefined || def === undefined) return own ?? def;
+  const merged = { ...own };
+  fill(merged, def, { nil: ['clonerefs', 'initupload', 'place_entrypoint', 'sidecar'] });
+  return merged;
+}
+
+function gcsConfiguration(own: Obj | undefined, def: Obj | undefined): Obj | undefined {
+  const { merged, done } = start(own, def);
+  if (done || !merged || !def) return merged;
+  fill(merged, def, { empty: ['bucket', 'path_prefix', 'path_strategy', 'default_org', 'default_repo', 'job_url_prefix', 'local_output_dir'], nil: ['compress_file_types'] });
+  const defTypes = def.mediaTypes as Obj | undefined;
+  if (defTypes && Object.keys(defTypes).length > 0) merged.mediaTypes = { ...((merged.mediaTypes as Obj | undefined) ?? {}), ...defTypes };
+  return merged;
+}
+
+function censoringOptions(own: Obj | undefined, def: Obj | undefined): Obj | undefined {
+  const { merged, done } = start(own, def);
+  if (done || !merged || !def) return merged;
+  fill(merged, def, { nil: ['censoring_concurrency', 'censoring_buffer_size', 'include_directories', 'exclude_directories'] });
+  return merged;
+}
+
+const DECORATION_POINTERS = [
+  'timeout', 'grace_period', 'gcs_credentials_secret', 's3_credentials_secret', 'default_service_account_name', 'skip_cloning',
+  'cookiefile_secret', 'oauth_token_secret', 'github_app_private_key_secret', 'censor_secrets', 'upload_ignores_interrupts',
+  'set_limit_equals_memory_request', 'default_memory_request', 'pod_pending_timeout', 'pod_running_timeout',
+  'pod_unscheduled_timeout', 'run_as_user', 'run_as_group', 'fs_group', 'blobless_fetch',
+];
+
+/** Prow's DecorationConfig.ApplyDefault: what `own` leaves unset comes from `def`, field by field as Prow does. */
+export function applyDecorationDefault(own: DecorationConfig | undefined, def: DecorationConfig | undefined): DecorationConfig | undefined {
+  const { merged, done } = start(own, def);
+  if (done || !merged || !def) return merged as DecorationConfig | undefined;
+  merged.utility_images = utilityImages(merged.utility_images as Obj | undefined, def.utility_images);
+  merged.resources = resources(merged.resources as Obj | undefined, def.resources as Obj | undefined);
+  merged.gcs_configuration = gcsConfiguration(merged.gcs_configuration as Obj | undefined, def.gcs_configuration);
+  merged.censoring_options = censoringOptions(merged.censoring_options as Obj | undefined, def.censoring_options as Obj | undefined);
+  for (const f of ['utility_images', 'resources', 'gcs_configuration', 'censoring_options']) if (merged[f] === undefined) delete merged[f];
+  fill(merged, def, { nil: DECORATION_POINTERS, emptyList: ['ssh_key_secrets', 'ssh_host_fingerprints', 'github_api_endpoints'], empty: ['github_app_id'] });
+  return merged as DecorationConfig;
+}
+
+/** Prow's ProwJobDefault.ApplyDefault. */
+export function applyProwJobDefault(own: KubeObject | undefined, def: KubeObject | undefined): KubeObject | undefined {
+  const { merged, done } = start(own, def);
+  if (done || !merged || !def) return merged;
+  fill(merged, def, { nil: ['resultstore_config'], empty: ['tenant_id'] });
+  return merged;
 }
 
 /** One `*_default_entries` item: applies when its repo (org, org/repo, `*` or empty) and cluster match. */
 export interface DefaultEntry<T> {
   repo?: string;
   cluster?: string;
-  config: T;
+  config?: T;
 }
 
 function entryMatches(entry: DefaultEntry<unknown>, repo: string, cluster: string): boolean {
-  const org = repo.split('/')[0];
-  const repoOk = !entry.repo || entry.repo === '*' || entry.repo === repo || entry.repo === org;
-  const clusterOk = !entry.cluster || entry.cluster === '*' || entry.cluster === cluster;
-  return repoOk && clusterOk;
+  if (entry.cluster && entry.cluster !== '*' && entry.cluster !== cluster) return false;
+  if (!entry.repo || entry.repo === '*' || entry.repo === repo) return true;
+  const bare = repo.replace(/^https?:\/\//, '');
+  return entry.repo === bare || entry.repo === bare.split('/')[0];
+}
+
+/** Where a job runs, for matching default entries. */
+export interface JobPlace {
+  repo: string;
+  cluster: string;
 }
 
 /** Later matching entries override earlier ones; the job's own settings override them all. */
-export function resolveDefaults<T extends KubeObject>(entries: DefaultEntry<T>[], repo: string, cluster: string, own: T | undefined): T | undefined {
+export function resolveDefaults<T extends KubeObject>(entries: Array<DefaultEntry<T>>, place: JobPlace, own: T | undefined, apply: (own: T | undefined, def: T | undefined) => T | undefined): T | undefined {
   let merged: T | undefined;
   for (const entry of entries) {
-    if (entryMatches(entry, repo, cluster)) merged = applyDefault(entry.config, merged);
+    if (entryMatches(entry, place.repo, place.cluster)) merged = apply(entry.config, merged);
   }
-  return applyDefault(own, merged);
+  return apply(own, merged);
 }
 
-/** The old `default_decoration_configs` map (`*`, org, org/repo) as ordered entries: general first. */
-export function entriesFromMap(map: Record<string, DecorationConfig>): DefaultEntry<DecorationConfig>[] {
+/** The old `default_decoration_configs` map (`*`, org, org/repo) as ordered entries: `*`, then orgs, then repos. */
+export function entriesFromMap(map: Record<string, DecorationConfig | null>): Array<DefaultEntry<DecorationConfig>> {
   const rank = (key: string): number => (key === '*' ? 0 : key.includes('/') ? 2 : 1);
   return Object.keys(map)
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
-    .map((key) => ({ repo: key === '*' ? '' : key, config: map[key] }));
+    .sort((a, b) => rank(a) - rank(b))
+    .map((key) => ({ repo: key, config: map[key] ?? undefined }));
 }
 
 /** A preset: label-selected env, volumes and volume mounts for every container of matching jobs. */
@@ -65,34 +131,38 @@ export interface Preset {
   volumeMounts?: KubeObject[];
 }
 
-/**
- * Prow's `mergePreset`: applies when every preset label equals the job's; a name that already exists in the
- * pod spec is an error (returned as a message), never silently overwritten.
- */
-export function mergePreset(preset: Preset, job: JobBase): string | undefined {
+/** Whether every preset label is on the job with the same value (a preset without labels applies to every job). */
+function selects(preset: Preset, job: JobBase): boolean {
   const labels = job.labels ?? {};
-  for (const [key, value] of Object.entries(preset.labels ?? {})) {
-    if (labels[key] !== value) return undefined;
-  }
-  const spec: PodSpec | undefined = job.spec;
-  if (!spec) return undefined;
-  const containers = spec.containers ?? [];
-  for (const env of preset.env ?? []) {
-    for (const c of containers) {
-      if ((c.env ?? []).some((e) => e.name === env.name)) return `env var duplicated in pod spec: ${String(env.name)}`;
-      c.env = [...(c.env ?? []), structuredClone(env) as { name: string }];
-    }
-  }
-  for (const volume of preset.volumes ?? []) {
-    if ((spec.volumes ?? []).some((v) => v.name === volume.name)) return `volume duplicated in pod spec: ${String(volume.name)}`;
-    spec.volumes = [...(spec.volumes ?? []), structuredClone(volume)];
-  }
-  for (const mount of preset.volumeMounts ?? []) {
-    for (const c of containers) {
-      const clash = (c.volumeMounts ?? []).find((m) => m.name === mount.name || m.mountPath === mount.mountPath);
-      if (clash) return `volume mount duplicated in pod spec: ${String(mount.name)}`;
-      c.volumeMounts = [...(c.volumeMounts ?? []), structuredClone(mount)];
+  return Object.entries(preset.labels ?? {}).every(([key, value]) => Object.hasOwn(labels, key) && labels[key] === value);
+}
+
+/** Appends each item to every list, unless one of them has an item of that name already; returns that name. */
+function appendNamed(items: KubeObject[], lists: Array<{ get: () => KubeObject[] | undefined; set: (l: KubeObject[]) => void }>): string | undefined {
+  for (const item of items) {
+    for (const list of lists) {
+      const current = list.get() ?? [];
+      if (current.some((existing) => existing.name === item.name)) return String(item.name);
+      list.set([...current, item]);
     }
   }
   return undefined;
+}
+
+/**
+ * Prow's `mergePreset`: env, volumes and volume mounts of a preset that selects the job go into every container
+ * (volumes into the pod); a name already there is an error (returned as a message), never silently overwritten.
+ * Items are shared with the preset, as in Prow: nothing changes a loaded job afterwards.
+ */
+export function mergePreset(preset: Preset, job: JobBase): string | undefined {
+  const spec: PodSpec | undefined = job.spec;
+  if (!spec || !selects(preset, job)) return undefined;
+  const containers = spec.containers ?? [];
+  const field = (name: 'env' | 'volumeMounts') => containers.map((c) => ({ get: () => c[name] as KubeObject[] | undefined, set: (l: KubeObject[]) => void (c[name] = l as never) }));
+  const env = appendNamed(preset.env ?? [], field('env'));
+  if (env !== undefined) return `env var duplicated in pod spec: ${env}`;
+  const volume = appendNamed(preset.volumes ?? [], [{ get: () => spec.volumes, set: (l) => void (spec.volumes = l) }]);
+  if (volume !== undefined) return `volume duplicated in pod spec: ${volume}`;
+  const mount = appendNamed(preset.volumeMounts ?? [], field('volumeMounts'));
+  return mount === undefined ? undefined : `volume mount duplicated in pod spec: ${mount}`;
 }

@@ -21,13 +21,17 @@ interface Named {
   name?: string;
 }
 interface Container extends Named {
+  command?: string[];
+  args?: string[];
   env?: Named[];
   volumeMounts?: Array<Named & { mountPath?: string }>;
 }
-/** The decoration settings that add volumes of their own. */
+/** The decoration settings the rules look at. */
 interface DecorationSecrets {
   oauth_token_secret?: { name?: string };
   ssh_key_secrets?: string[];
+  utility_images?: Record<string, string | undefined>;
+  gcs_configuration?: { path_strategy?: string; default_org?: string; default_repo?: string };
 }
 interface PodSpec {
   initContainers?: unknown[];
@@ -64,6 +68,7 @@ export function podSpecProblems(kind: JobKind, spec: PodSpec | undefined, decora
     volumes.add(name);
     if (decorationVolumes.has(name)) problems.push(`volume ${name} is a reserved for decoration`);
   }
+  if (decoration) problems.push(...decorationProblems(decoration, containers));
   for (const c of containers) {
     for (const { name = '', mountPath = '' } of c.volumeMounts ?? []) {
       if (!volumes.has(name) && !decorationVolumes.has(name)) problems.push(`volumeMount named ${JSON.stringify(name)} is undefined`);
@@ -84,4 +89,31 @@ function containerNameProblems(containers: Container[]): string[] {
     if (POD_UTILITY_CONTAINERS.has(name)) problems.push(`container name ${name} is a reserved for decoration. please specify a different container name that does not conflict with pod utility container names`);
   }
   return problems;
+}
+
+const UTILITY_IMAGES = ['clonerefs', 'initupload', 'entrypoint', 'sidecar'];
+const PATH_STRATEGIES = ['legacy', 'explicit', 'single'];
+
+/** Prow's DecorationConfig.Validate: the first thing wrong with the decoration config, if anything. */
+function decorationConfigProblem(decoration: DecorationSecrets): string | undefined {
+  const missing = UTILITY_IMAGES.filter((image) => !decoration.utility_images?.[image]);
+  const gcs = decoration.gcs_configuration;
+  if (!decoration.utility_images) return 'utility image config is not specified';
+  if (missing.length) return `the following utility images are not specified: ${missing.join(', ')}`;
+  if (!gcs) return 'GCS upload configuration is not specified';
+  if (!PATH_STRATEGIES.includes(gcs.path_strategy ?? '')) return `gcs_path_strategy must be one of ${PATH_STRATEGIES.join(', ')}`;
+  if (gcs.path_strategy !== 'explicit' && (!gcs.default_org || !gcs.default_repo)) return `default org and repo must be provided for GCS strategy "${gcs.path_strategy}"`;
+  if (decoration.oauth_token_secret && decoration.ssh_key_secrets?.length) return 'both OAuth token and SSH key secrets are specified';
+  return undefined;
+}
+
+/** Prow's validateDecoration: a usable decoration config, and a command or args in every container. */
+function decorationProblems(decoration: DecorationSecrets, containers: Container[]): string[] {
+  const invalid = decorationConfigProblem(decoration);
+  if (invalid) return [`invalid decoration config: ${invalid}`];
+  const runsNothing = containers.some((c) => {
+    const args = [...(c.command ?? []), ...(c.args ?? [])];
+    return args.length === 0 || args[0] === '';
+  });
+  return runsNothing ? ['decorated job containers must specify command and/or args'] : [];
 }

@@ -169,3 +169,4 @@ presets:
       - name: docker-graph
         mountPath: /docker-graph
 `;
+export { writeShapeConfig, type ConfigShape } from './fidelity-shapes';

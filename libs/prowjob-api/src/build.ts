@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { encodeGo } from './go-encode';
+import { GoTypes } from './go-types';
 import { ProwLabels, sanitizeLabelValue, truncateForLabel } from './labels';
-import { canonicalQuantity } from './quantity';
-import type { JobBase, Periodic, Postsubmit, Presubmit, ProwJob, ProwJobSpec, Refs } from './types';
+import type { JobBase, Periodic, Postsubmit, Presubmit, ProwJob, ProwJobSpec, ProwJobState, Refs } from './types';
 
 /** A deep copy of plain data (what YAML and JSON give), so a built ProwJob never aliases the loaded config. */
 function clone<T>(value: T): T {
@@ -24,15 +25,15 @@ function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K]
 }
 
 /** Prow's `specFromJobBase`: the fields every job kind copies into the ProwJob spec. */
-function specFromJobBase(job: JobBase): ProwJobSpec {
-  const spec = { job: job.name, agent: job.agent } as ProwJobSpec;
+function specFromJobBase(job: JobBase, type: ProwJobSpec['type']): ProwJobSpec {
+  const spec: ProwJobSpec = { type, job: job.name, agent: job.agent };
   put(spec, 'cluster', job.cluster);
   put(spec, 'namespace', job.namespace);
   put(spec, 'max_concurrency', job.max_concurrency);
   put(spec, 'error_on_eviction', job.error_on_eviction);
   put(spec, 'extra_refs', decorateExtraRefs(job));
   put(spec, 'decoration_config', clone(job.decoration_config));
-  put(spec, 'pod_spec', asProwWritesIt(clone(job.spec)));
+  put(spec, 'pod_spec', clone(job.spec));
   put(spec, 'pipeline_run_spec', clone(job.pipeline_run_spec));
   put(spec, 'tekton_pipeline_run_spec', clone(job.tekton_pipeline_run_spec));
   put(spec, 'reporter_config', clone(job.reporter_config));
@@ -43,44 +44,10 @@ function specFromJobBase(job: JobBase): ProwJobSpec {
   return spec;
 }
 
-/**
- * The pod spec as Prow writes it after reading it into Go's types: a container's `name` even when empty (the
- * ProwJob CRD requires the key), no empty env `value` (omitempty), strings where Kubernetes has strings
- * (`value: 1` → "1"), and resource quantities in canonical form (`cpu: 7` → "7", `4000m` → "4").
- */
-function asProwWritesIt(podSpec: ProwJobSpec['pod_spec']): ProwJobSpec['pod_spec'] {
-  if (!podSpec) return podSpec;
-  for (const list of [podSpec.containers, podSpec.initContainers]) {
-    for (const container of list ?? []) {
-      container.name ??= '';
-      for (const field of ['command', 'args'] as const) {
-        const items = container[field];
-        if (Array.isArray(items)) container[field] = items.map(scalarText);
-      }
-      for (const env of container.env ?? []) {
-        if (env.value !== undefined && env.value !== null) env.value = scalarText(env.value);
-        if (env.value === '') delete env.value;
-      }
-      const resources = container.resources as Record<string, Record<string, unknown> | undefined> | undefined;
-      for (const bucket of [resources?.requests, resources?.limits]) canonicalQuantities(bucket);
-    }
-  }
-  for (const volume of (podSpec.volumes ?? []) as Array<{ emptyDir?: { sizeLimit?: unknown } }>) {
-    if (volume.emptyDir?.sizeLimit !== undefined) volume.emptyDir.sizeLimit = canonicalQuantity(volume.emptyDir.sizeLimit as string) ?? volume.emptyDir.sizeLimit;
-  }
-  canonicalQuantities(podSpec.overhead as Record<string, unknown> | undefined);
-  return podSpec;
-}
-
-function canonicalQuantities(bucket: Record<string, unknown> | undefined): void {
-  for (const [key, value] of Object.entries(bucket ?? {})) {
-    if (typeof value === 'string' || typeof value === 'number') bucket![key] = canonicalQuantity(value) ?? value;
-  }
-}
-
-/** What Go keeps in a string field when YAML gave a number or a boolean. */
-function scalarText(value: unknown): string {
-  return typeof value === 'string' ? value : String(value);
+/** A presubmit's or postsubmit's Jenkins settings, as Prow carries them into the spec. */
+function jenkinsSpec(job: Presubmit | Postsubmit): ProwJobSpec['jenkins_spec'] {
+  const jenkins = job.jenkins_spec as { github_branch_source_job?: boolean } | undefined;
+  return jenkins ? { github_branch_source_job: jenkins.github_branch_source_job } : undefined;
 }
 
 function decorateRefs(refs: Refs, job: JobBase): Refs {
@@ -109,39 +76,30 @@ export function completePrimaryRefs(refs: Refs, job: JobBase): Refs {
 
 /** Prow's `PresubmitSpec`. */
 export function presubmitSpec(job: Presubmit, refs: Refs): ProwJobSpec {
-  const spec = specFromJobBase(job);
-  spec.type = 'presubmit';
+  const spec = specFromJobBase(job, 'presubmit');
   put(spec, 'context', job.context);
   spec.report = !job.skip_report;
   put(spec, 'rerun_command', job.rerun_command);
+  put(spec, 'jenkins_spec', jenkinsSpec(job));
   spec.refs = completePrimaryRefs(refs, job);
-  return order(spec);
+  return spec;
 }
 
 /** Prow's `PostsubmitSpec`. */
 export function postsubmitSpec(job: Postsubmit, refs: Refs): ProwJobSpec {
-  const spec = specFromJobBase(job);
-  spec.type = 'postsubmit';
+  const spec = specFromJobBase(job, 'postsubmit');
   put(spec, 'context', job.context);
   spec.report = !job.skip_report;
   spec.refs = completePrimaryRefs(refs, job);
-  return order(spec);
+  put(spec, 'jenkins_spec', jenkinsSpec(job));
+  return spec;
 }
 
 /** Prow's `PeriodicSpec`: no refs, and periodics always report. */
 export function periodicSpec(job: Periodic): ProwJobSpec {
-  const spec = specFromJobBase(job);
-  spec.type = 'periodic';
+  const spec = specFromJobBase(job, 'periodic');
   spec.report = true;
-  return order(spec);
-}
-
-/** Puts `type` first, as Prow's YAML shows it; purely cosmetic for diffs and dumps. */
-function order(spec: ProwJobSpec): ProwJobSpec {
-  const { type, ...rest } = spec;
-  const report = rest.report;
-  if (report === false) delete rest.report;
-  return { type, ...rest, ...(report === false ? {} : { report }) };
+  return spec;
 }
 
 /**
@@ -180,13 +138,18 @@ export function labelsAndAnnotationsForSpec(
   return { labels, annotations: { ...annotations, ...extraAnnotations } };
 }
 
-/** Options for {@link newProwJob}; the seams exist for golden tests and deterministic names. */
+/** Options for {@link newProwJob}; `now` and `name` are seams for golden tests and deterministic names. */
 export interface NewProwJobOptions {
   now?: Date;
   name?: string;
+  /** Prow's `RequireScheduling`: with the scheduler enabled, a new ProwJob starts in state `scheduling`. */
+  requireScheduling?: boolean;
 }
 
-/** Prow's `NewProwJob`: a triggered ProwJob named by a random UUID, started now. */
+/**
+ * Prow's `NewProwJob`: a triggered ProwJob named by a random UUID, started now, written as Go writes it (fields
+ * Go always writes are there, empty `omitempty` fields are not).
+ */
 export function newProwJob(
   spec: ProwJobSpec,
   extraLabels: Record<string, string> = {},
@@ -194,23 +157,27 @@ export function newProwJob(
   opts: NewProwJobOptions = {},
 ): ProwJob {
   const { labels, annotations } = labelsAndAnnotationsForSpec(spec, extraLabels, extraAnnotations);
-  const specCopy = clone(spec);
-  setSlackReportDefault(specCopy);
-  return {
+  const state: ProwJobState = opts.requireScheduling ? 'scheduling' : 'triggered';
+  const prowJob = {
     apiVersion: 'prow.k8s.io/v1',
     kind: 'ProwJob',
     metadata: { name: opts.name ?? randomUUID(), labels, annotations },
-    spec: specCopy,
-    status: { startTime: formatTime(opts.now ?? new Date()), state: 'triggered' },
+    spec: withSlackReportDefault(spec),
+    status: { startTime: formatTime(opts.now ?? new Date()), state },
   };
+  return encodeGo(prowJob, GoTypes.prowJob) as ProwJob;
 }
 
-/** Prow's `setReportDefault`: an explicit Slack `report` wins; an empty `job_states_to_report` means false. */
-function setSlackReportDefault(spec: ProwJobSpec): void {
+/**
+ * Prow's `setReportDefault`: Slack's `report` is false when `job_states_to_report` is set and empty, true
+ * otherwise, whatever the job says.
+ */
+function withSlackReportDefault(spec: ProwJobSpec): ProwJobSpec {
   const slack = spec.reporter_config?.slack as Record<string, unknown> | undefined;
-  if (!slack || slack.report !== undefined) return;
+  if (!slack) return spec;
   const states = slack.job_states_to_report;
-  slack.report = !(Array.isArray(states) && states.length === 0);
+  const report = !(Array.isArray(states) && states.length === 0);
+  return { ...spec, reporter_config: { ...spec.reporter_config, slack: { ...slack, report } } };
 }
 
 /** Kubernetes `metav1.Time` JSON: RFC 3339 with second precision. */

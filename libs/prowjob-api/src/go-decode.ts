@@ -63,9 +63,9 @@ class Decoder {
 
   constructor(private readonly problems: DecodeProblem[]) {}
 
-  decode(v: unknown, t: GoType, hint: GoType | undefined, existing: unknown): unknown {
-    if (v === null || v === undefined) return decodeNull(t, existing);
-    if (typeof v !== 'object' || v instanceof YamlFloat) v = coerce(v, hint);
+  decode(raw: unknown, t: GoType, hint: GoType | undefined, existing: unknown): unknown {
+    if (raw === null || raw === undefined) return decodeNull(t, existing);
+    const v = coerce(raw, hint);
     switch (t.kind) {
       case 'ptr':
         return this.decode(v, t.elem, hint, existing);
@@ -141,32 +141,9 @@ class Decoder {
   private scalar(v: unknown, kind: string, existing: unknown): unknown {
     if (v instanceof YamlFloat) v = v.value;
     if (typeof v === 'number' && !Number.isFinite(v)) return this.problem(`unsupported value ${String(v)}`, existing);
-    switch (kind) {
-      case 'string':
-        return typeof v === 'string' ? v : this.wrong(v, kind, existing);
-      case 'bool':
-        return typeof v === 'boolean' ? v : this.wrong(v, kind, existing);
-      case 'int32':
-      case 'int64':
-      case 'uint64':
-        return isInt(v, kind) ? v : this.wrong(v, kind, existing);
-      case 'float64':
-        return typeof v === 'number' ? v : this.wrong(v, kind, existing);
-      case 'intorstring':
-        return typeof v === 'string' || isInt(v, 'int32') ? v : this.wrong(v, kind, existing);
-      default:
-        return this.special(v, kind, existing);
-    }
-  }
-
-  private special(v: unknown, kind: string, existing: unknown): unknown {
-    let out: string | undefined;
-    if (kind === 'quantity' && (typeof v === 'string' || typeof v === 'number')) out = canonicalQuantity(v);
-    else if (kind === 'duration' && typeof v === 'string') out = goDurationString(v);
-    else if (kind === 'nsduration' && typeof v === 'string') out = goDurationString(v);
-    else if (kind === 'nsduration' && isInt(v, 'int64')) out = canonicalGoDuration(`${v}ns`);
-    else if (kind === 'time' && typeof v === 'string') out = rfc3339(v);
-    else if (kind === 'bytes' && typeof v === 'string') out = /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0 ? v : undefined;
+    const accepts = ACCEPTS[kind];
+    if (accepts) return accepts(v) ? v : this.wrong(v, kind, existing);
+    const out = CONVERTS[kind]?.(v);
     if (out !== undefined) return out;
     return typeof v === 'string' ? this.problem(`must be ${EXPECTED[kind]}, got ${JSON.stringify(v)}`, existing) : this.wrong(v, kind, existing);
   }
@@ -180,6 +157,26 @@ class Decoder {
     return existing;
   }
 }
+
+/** Kinds whose value Go keeps as read, when it has the right JSON type. */
+const ACCEPTS: Record<string, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  bool: (v) => typeof v === 'boolean',
+  int32: (v) => isInt(v, 'int32'),
+  int64: (v) => isInt(v, 'int64'),
+  uint64: (v) => isInt(v, 'uint64'),
+  float64: (v) => typeof v === 'number',
+  intorstring: (v) => typeof v === 'string' || isInt(v, 'int32'),
+};
+
+/** Kinds with their own JSON form: the text Go writes back, or undefined when Go refuses the value. */
+const CONVERTS: Record<string, (v: unknown) => string | undefined> = {
+  quantity: (v) => (typeof v === 'string' || typeof v === 'number' ? canonicalQuantity(v) : undefined),
+  duration: (v) => (typeof v === 'string' ? goDurationString(v) : undefined),
+  nsduration: (v) => (typeof v === 'string' ? goDurationString(v) : isInt(v, 'int64') ? canonicalGoDuration(`${v}ns`) : undefined),
+  time: (v) => (typeof v === 'string' ? rfc3339(v) : undefined),
+  bytes: (v) => (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0 ? v : undefined),
+};
 
 /** JSON null: nil for pointers, slices, maps and interfaces; anything else keeps its value. */
 function decodeNull(t: GoType, existing: unknown): unknown {
@@ -255,7 +252,7 @@ function itemHintOf(hint: GoType | undefined): GoType | undefined {
 
 /** A YAML number or boolean where sigs.k8s.io/yaml sees a string field becomes the text Go prints for it. */
 function coerce(v: unknown, hint: GoType | undefined): unknown {
-  if (hintTarget(hint)?.kind !== 'string') return v;
+  if ((typeof v === 'object' && !(v instanceof YamlFloat)) || typeof v === 'string' || hintTarget(hint)?.kind !== 'string') return v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v instanceof YamlFloat) return formatFloat32(v.value);
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatFloat32(v);
@@ -267,19 +264,10 @@ export function formatFloat32(v: number): string {
   const f = Math.fround(v);
   if (f === 0) return Object.is(f, -0) ? '-0' : '0';
   if (!Number.isFinite(f)) return Number.isNaN(f) ? 'NaN' : f > 0 ? '+Inf' : '-Inf';
-  let text = f.toExponential(8);
-  for (let p = 0; p < 9; p++) {
-    const candidate = f.toExponential(p);
-    if (Math.fround(Number(candidate)) === f) {
-      text = candidate;
-      break;
-    }
-  }
-  const [mantissa, expText] = text.split('e');
+  const [mantissa, expText] = shortestFloat32(f).split('e');
   const exp = Number(expText);
-  const negative = mantissa.startsWith('-');
+  const sign = mantissa.startsWith('-') ? '-' : '';
   const digits = mantissa.replace(/[-.]/g, '');
-  const sign = negative ? '-' : '';
   if (exp < -4 || exp >= 6) {
     const frac = digits.length > 1 ? `.${digits.slice(1)}` : '';
     return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
@@ -290,10 +278,19 @@ export function formatFloat32(v: number): string {
   return `${sign}${whole}${frac ? `.${frac}` : ''}`;
 }
 
+/** The float32 in exponent form with the fewest digits that still read back as the same float32. */
+function shortestFloat32(f: number): string {
+  for (let p = 0; p < 9; p++) {
+    const candidate = f.toExponential(p);
+    if (Math.fround(Number(candidate)) === f) return candidate;
+  }
+  return f.toExponential(8);
+}
+
 const INT_RANGE: Record<string, [number, number]> = {
-  int32: [-2147483648, 2147483647],
-  int64: [-9223372036854775808, 9223372036854775807],
-  uint64: [0, 18446744073709551615],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  int64: [-(2 ** 63), 2 ** 63],
+  uint64: [0, 2 ** 64],
 };
 
 /** An integer as encoding/json reads it into a Go integer of that kind (a JSON number without a fraction). */

@@ -37,29 +37,23 @@ function encodeStruct(value: Record<string, unknown>, type: GoStruct): Record<st
 }
 
 const STRUCT_KINDS = new Set(['struct', 'quantity', 'duration', 'nsduration', 'intorstring', 'time']);
+const IS_EMPTY: Record<string, (v: unknown) => boolean> = {
+  slice: (v) => (v as unknown[]).length === 0,
+  map: (v) => Object.keys(v as object).length === 0,
+  string: (v) => v === '',
+  bytes: (v) => v === '',
+  bool: (v) => v === false,
+  int32: (v) => v === 0,
+  int64: (v) => v === 0,
+  uint64: (v) => v === 0,
+  float64: (v) => v === 0,
+};
 
 /** Go's `omitempty` test: false, 0, "", nil, and empty slices and maps; a struct is never empty. */
 function isEmpty(v: unknown, type: GoType): boolean {
   if (STRUCT_KINDS.has(type.kind)) return false;
   if (v === undefined || v === null) return true;
-  switch (type.kind) {
-    case 'slice':
-      return (v as unknown[]).length === 0;
-    case 'map':
-      return Object.keys(v as object).length === 0;
-    case 'string':
-    case 'bytes':
-      return v === '';
-    case 'bool':
-      return v === false;
-    case 'int32':
-    case 'int64':
-    case 'uint64':
-    case 'float64':
-      return v === 0;
-    default:
-      return false;
-  }
+  return IS_EMPTY[type.kind]?.(v) ?? false;
 }
 
 /** What Go writes for an unset value of this type. */

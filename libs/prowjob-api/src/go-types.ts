@@ -82,14 +82,17 @@ function structType(name: string): GoStruct {
   return struct;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 
 /**
  * Go's case folding of JSON keys: ASCII letters compare without case, and so do the two non-ASCII letters that
  * fold onto ASCII ones (ſ onto s, the Kelvin sign onto k). Every other character stays as it is.
  */
 export function foldKey(key: string): string {
-  if (ASCII.test(key)) return key.toUpperCase();
+  if (isAscii(key)) return key.toUpperCase();
   let out = '';
   for (const ch of key) {
     if (ch === '\u017f') out += 'S';

@@ -1,5 +1,3 @@
-import { periodicSpec } from './build';
-import type { Periodic } from './types';
 import { canonicalQuantity } from './quantity';
 
 describe('canonical quantities, as Kubernetes writes them', () => {
@@ -29,23 +27,5 @@ describe('canonical quantities, as Kubernetes writes them', () => {
 
   it.each(['', 'lots', '1.2.3', '5Kb'])('%j is not a quantity', (input) => {
     expect(canonicalQuantity(input)).toBeUndefined();
-  });
-});
-
-describe('pod specs as Prow writes them', () => {
-  it('names containers, writes strings where Kubernetes has strings and canonical quantities', () => {
-    const job = {
-      name: 'j',
-      agent: 'kubernetes' as const,
-      spec: {
-        containers: [{ image: 'x', args: [1, true, 'a'], env: [{ name: 'N', value: 1 }, { name: 'E', value: '' }], resources: { requests: { cpu: 7, memory: '1024Mi' }, limits: { cpu: '4000m' } } }],
-        volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '2048Mi' } }],
-      },
-    };
-    const spec = periodicSpec(job as unknown as Periodic);
-    expect(spec.pod_spec).toEqual({
-      containers: [{ name: '', image: 'x', args: ['1', 'true', 'a'], env: [{ name: 'N', value: '1' }, { name: 'E' }], resources: { requests: { cpu: '7', memory: '1Gi' }, limits: { cpu: '4' } } }],
-      volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '2Gi' } }],
-    });
   });
 });

@@ -92,12 +92,22 @@ function canonicalText(p: Parsed): string {
   }
   if (amount === 0n) return '0';
   const sign = p.negative ? '-' : '';
-  let format = p.format;
-  if (format === 'binary') {
-    const whole = scale >= 0 ? amount * 10n ** BigInt(scale) : amount % 10n ** BigInt(-scale) === 0n ? amount / 10n ** BigInt(-scale) : undefined;
+  if (p.format === 'binary') {
+    // Shown in binary form only from 1024 up and when whole; otherwise as a decimal.
+    const whole = wholeNumber(amount, scale);
     if (whole !== undefined && whole >= 1024n) return sign + base1024(whole);
-    format = 'decimal';
   }
+  return sign + decimalText(amount, scale, p.format === 'exponent');
+}
+
+function wholeNumber(amount: bigint, scale: number): bigint | undefined {
+  if (scale >= 0) return amount * 10n ** BigInt(scale);
+  const divisor = 10n ** BigInt(-scale);
+  return amount % divisor === 0n ? amount / divisor : undefined;
+}
+
+/** The canonical decimal text: an exponent that is a multiple of 3, as an SI suffix or `eN`. */
+function decimalText(amount: bigint, scale: number, exponentForm: boolean): string {
   while (amount % 10n === 0n) {
     amount /= 10n;
     scale++;
@@ -105,8 +115,8 @@ function canonicalText(p: Parsed): string {
   const adjust = ((scale % 3) + 3) % 3;
   amount *= 10n ** BigInt(adjust);
   scale -= adjust;
-  if (format === 'exponent') return `${sign}${amount}${scale === 0 ? '' : `e${scale}`}`;
-  return `${sign}${amount}${DECIMAL_BY_EXPONENT.get(scale) ?? ''}`;
+  if (exponentForm) return `${amount}${scale === 0 ? '' : `e${scale}`}`;
+  return `${amount}${DECIMAL_BY_EXPONENT.get(scale) ?? ''}`;
 }
 
 function base1024(bytes: bigint): string {

@@ -1,10 +1,11 @@
-// Our ProwJob against the one Prow's own mkpj builds from the same config and refs, field by field.
+// Our ProwJob against the one Prow's own mkpj builds from the same config and refs, field by field; and every
+// ProwJob we build accepted by the real API server's ProwJob CRD (a server-side dry run, unknown fields refused).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runMkpj, sharedKubeEnv } from '@ci-stack/kube-env';
+import { rawRequest, runMkpj, sharedKubeEnv } from '@ci-stack/kube-env';
 import { type JobSummary, type LoadedProwConfig, loadProwConfig } from '@ci-stack/prow-config';
-import { generateProwConfig } from '@ci-stack/prow-config/testing';
+import { type ConfigShape, generateProwConfig, writeShapeConfig } from '@ci-stack/prow-config/testing';
 import { newProwJob, periodicSpec, postsubmitSpec, presubmitSpec, type ProwJob, type Refs } from '@ci-stack/prowjob-api';
 import { canonical, fieldDiff } from './diff';
 
@@ -49,6 +50,14 @@ async function prows(mkpj: string, paths: { configPath: string; jobConfigPath: s
   return runMkpj(mkpj, { ...paths, job: job.name, ...base, ...pull });
 }
 
+/** The API server's answer to creating the ProwJob in a server-side dry run: undefined when it accepts it. */
+async function crdRefusal(pj: ProwJob): Promise<string | undefined> {
+  const { server, adminToken } = sharedKubeEnv();
+  const url = `${server}/apis/prow.k8s.io/v1/namespaces/prow/prowjobs?dryRun=All&fieldValidation=Strict`;
+  const res = await rawRequest('POST', url, adminToken, pj);
+  return res.status === 201 ? undefined : `${res.status} ${(JSON.parse(res.body) as { message?: string }).message ?? res.body}`;
+}
+
 /** Compares every job that runs on master; mkpj picks a name's first match, so names must be unique per config. */
 async function compareAll(paths: { configPath: string; jobConfigPath: string }): Promise<{ compared: number; differences: string[] }> {
   const { bins } = sharedKubeEnv();
@@ -71,7 +80,10 @@ async function compareAll(paths: { configPath: string; jobConfigPath: string }):
       for (let job = queue.shift(); job; job = queue.shift()) {
         const theirs = await prows(bins.mkpj, paths, job);
         if ((theirs.spec as { type: string }).type !== job.type) continue;
-        for (const d of fieldDiff(comparable(ours(loaded, job)), comparable(theirs))) differences.push(`${job.type} ${job.name}: ${d}`);
+        const mine = ours(loaded, job);
+        for (const d of fieldDiff(comparable(mine), comparable(theirs))) differences.push(`${job.type} ${job.name}: ${d}`);
+        const refused = await crdRefusal(mine);
+        if (refused) differences.push(`${job.type} ${job.name}: the ProwJob CRD refuses it: ${refused}`);
       }
     }),
   );
@@ -103,6 +115,24 @@ describe('ProwJobs equal the ones Prow mkpj builds', () => {
       const { compared, differences } = await compareAll(paths);
       expect(compared).toBeGreaterThanOrEqual(200);
       expect(differences).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  // The shapes real configs have: each one a general rule of Prow or of Go.
+  it.each<[ConfigShape, string, number]>([
+    ['preset-order', "presets in Go's filepath.Walk order over nested job directories, label-less presets on every job", 27],
+    ['decoration-entries', 'every decoration duration in Go\'s form, from the job and from default_decoration_config_entries', 7],
+    ['decoration-map', 'every decoration duration in Go\'s form, from the job and from the default_decoration_configs map', 7],
+    ['zero-values', 'struct fields Go always writes (resourceFieldRef divisor "0", {} structs)', 1],
+    ['key-case', "keys in another case than Go's field names, matched as Go's encoding/json matches them", 2],
+  ])('for a generated config with %s: %s', async (shape, _what, jobs) => {
+    const dir = await mkdtemp(join(tmpdir(), `fidelity-${shape}-`));
+    try {
+      const { compared, differences } = await compareAll(await writeShapeConfig(dir, shape));
+      expect(differences).toEqual([]);
+      expect(compared).toBe(jobs);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
