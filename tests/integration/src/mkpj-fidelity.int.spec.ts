@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rawRequest, runMkpj, sharedKubeEnv } from '@ci-stack/kube-env';
-import { type JobSummary, type LoadedProwConfig, loadProwConfig } from '@ci-stack/prow-config';
+import { type JobSummary, type LoadedProwConfig, branchAllowed, loadProwConfig } from '@ci-stack/prow-config';
 import { type ConfigShape, generateProwConfig, writeShapeConfig } from '@ci-stack/prow-config/testing';
-import { newProwJob, periodicSpec, postsubmitSpec, presubmitSpec, type ProwJob, type Refs } from '@ci-stack/prowjob-api';
+import { newProwJob, periodicSpec, postsubmitSpec, presubmitSpec, type Brancher, type JobBase, type Periodic, type Postsubmit, type Presubmit, type ProwJob, type Refs } from '@ci-stack/prowjob-api';
 import { canonical, fieldDiff } from './diff';
 
 const BASE_SHA = '5f0c1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b';
@@ -25,29 +25,66 @@ function comparable(pj: ProwJob | Record<string, unknown>): unknown {
   return canonical(copy);
 }
 
-function ours(loaded: LoadedProwConfig, job: JobSummary): ProwJob {
-  const now = new Date();
-  const refs: Refs = { org: job.org ?? '', repo: job.repo ?? '', base_ref: 'master', base_sha: BASE_SHA };
-  if (job.type === 'periodic') {
-    const j = loaded.index.periodic(job.name);
-    if (!j) throw new Error(`periodic ${job.name} missing from the index`);
-    return newProwJob(periodicSpec(j), j.labels, j.annotations, { now });
-  }
-  const orgRepo = `${job.org}/${job.repo}`;
-  if (job.type === 'presubmit') {
-    const j = loaded.index.presubmit(orgRepo, job.name, 'master');
-    if (!j) throw new Error(`presubmit ${job.name} missing from the index`);
-    return newProwJob(presubmitSpec(j, { ...refs, pulls: [{ number: 42, author: 'alice', sha: PULL_SHA }] }), j.labels, j.annotations, { now });
-  }
-  const j = loaded.index.postsubmit(orgRepo, job.name, 'master');
-  if (!j) throw new Error(`postsubmit ${job.name} missing from the index`);
-  return newProwJob(postsubmitSpec(j, refs), j.labels, j.annotations, { now });
+/** One job to compare: the definition mkpj will pick for its name, and a branch it runs on. */
+interface Target {
+  type: 'presubmit' | 'postsubmit' | 'periodic';
+  job: JobBase;
+  org?: string;
+  repo?: string;
+  baseRef?: string;
 }
 
-async function prows(mkpj: string, paths: { configPath: string; jobConfigPath: string }, job: JobSummary): Promise<Record<string, unknown>> {
-  const pull = job.type === 'presubmit' ? { pullNumber: 42, pullSha: PULL_SHA, pullAuthor: 'alice' } : {};
-  const base = job.type === 'periodic' ? {} : { baseRef: 'master', baseSha: BASE_SHA };
-  return runMkpj(mkpj, { ...paths, job: job.name, ...base, ...pull });
+function ours(target: Target): ProwJob {
+  const { job, type } = target;
+  const now = new Date();
+  if (type === 'periodic') return newProwJob(periodicSpec(job as Periodic), job.labels, job.annotations, { now });
+  const refs: Refs = { org: target.org ?? '', repo: target.repo ?? '', base_ref: target.baseRef, base_sha: BASE_SHA };
+  const spec =
+    type === 'presubmit'
+      ? presubmitSpec(job as Presubmit, { ...refs, pulls: [{ number: 42, author: 'alice', sha: PULL_SHA }] })
+      : postsubmitSpec(job as Postsubmit, refs);
+  return newProwJob(spec, job.labels, job.annotations, { now });
+}
+
+async function prows(mkpj: string, paths: { configPath: string; jobConfigPath: string }, target: Target): Promise<Record<string, unknown>> {
+  const pull = target.type === 'presubmit' ? { pullNumber: 42, pullSha: PULL_SHA, pullAuthor: 'alice' } : {};
+  const base = target.type === 'periodic' ? {} : { baseRef: target.baseRef, baseSha: BASE_SHA };
+  return runMkpj(mkpj, { ...paths, job: target.job.name, ...base, ...pull });
+}
+
+/** A branch the job runs on: its first literal `branches` entry, else master or main. */
+function baseRefFor(job: Brancher): string | undefined {
+  const literals = (job.branches ?? []).map((b) => b.replace(/^\^(.*)\$$/, '$1')).filter((b) => /^[\w./-]+$/.test(b));
+  return [...literals, 'master', 'main'].find((branch) => branchAllowed(job, branch));
+}
+
+/**
+ * The jobs whose ProwJob mkpj builds deterministically, each as mkpj picks it: mkpj takes the first job of a
+ * name among presubmits (iterating repos in Go's random map order), then postsubmits, then periodics; a name
+ * defined in two repos of one kind is skipped.
+ */
+function targetsOf(loaded: LoadedProwConfig): Target[] {
+  const byName = new Map<string, JobSummary[]>();
+  for (const j of loaded.index.list()) byName.set(j.name, [...(byName.get(j.name) ?? []), j]);
+  const targets: Target[] = [];
+  for (const [name, defs] of byName) {
+    for (const type of ['presubmit', 'postsubmit', 'periodic'] as const) {
+      const ofType = defs.filter((d) => d.type === type);
+      if (ofType.length === 0) continue;
+      if (type === 'periodic') {
+        targets.push({ type, job: loaded.index.periodic(name)! });
+        break;
+      }
+      const repos = new Set(ofType.map((d) => `${d.org}/${d.repo}`));
+      if (repos.size > 1) break;
+      const [org, repo] = [...repos][0].split('/');
+      const job = (type === 'presubmit' ? loaded.index.presubmits : loaded.index.postsubmits).call(loaded.index, `${org}/${repo}`, name)[0];
+      const baseRef = baseRefFor(job);
+      if (baseRef) targets.push({ type, job, org, repo, baseRef });
+      break;
+    }
+  }
+  return targets;
 }
 
 /** The API server's answer to creating the ProwJob in a server-side dry run: undefined when it accepts it. */
@@ -58,36 +95,26 @@ async function crdRefusal(pj: ProwJob): Promise<string | undefined> {
   return res.status === 201 ? undefined : `${res.status} ${(JSON.parse(res.body) as { message?: string }).message ?? res.body}`;
 }
 
-/** Compares every job that runs on master; mkpj picks a name's first match, so names must be unique per config. */
+/** Compares every job mkpj builds deterministically (see targetsOf), and checks each of ours against the CRD. */
 async function compareAll(paths: { configPath: string; jobConfigPath: string }): Promise<{ compared: number; differences: string[] }> {
   const { bins } = sharedKubeEnv();
-  const loaded = await loadProwConfig(paths);
-  const runsOnMaster = (j: JobSummary) =>
-    j.type === 'periodic' ||
-    (j.type === 'presubmit' ? loaded.index.presubmit(`${j.org}/${j.repo}`, j.name, 'master') : loaded.index.postsubmit(`${j.org}/${j.repo}`, j.name, 'master'))?.name === j.name;
-  const jobs = loaded.index.list().filter(runsOnMaster);
-  // mkpj takes the first job of a name: presubmits, then postsubmits, then periodics.
-  const precedence = { presubmit: 0, postsubmit: 1, periodic: 2, batch: 3 } as const;
-  const seen = new Set<string>();
-  const unique = [...jobs]
-    .sort((a, b) => precedence[a.type] - precedence[b.type])
-    .filter((j) => (seen.has(j.name) ? false : (seen.add(j.name), true)));
+  const targets = targetsOf(await loadProwConfig(paths));
   const differences: string[] = [];
-  const queue = [...unique];
+  const queue = [...targets];
   // Two mkpj at a time: each is a separate process loading the whole config.
   await Promise.all(
     [0, 1].map(async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) {
-        const theirs = await prows(bins.mkpj, paths, job);
-        if ((theirs.spec as { type: string }).type !== job.type) continue;
-        const mine = ours(loaded, job);
-        for (const d of fieldDiff(comparable(mine), comparable(theirs))) differences.push(`${job.type} ${job.name}: ${d}`);
+      for (let target = queue.shift(); target; target = queue.shift()) {
+        const where = `${target.type} ${target.job.name}`;
+        const theirs = await prows(bins.mkpj, paths, target);
+        const mine = ours(target);
+        for (const d of fieldDiff(comparable(mine), comparable(theirs))) differences.push(`${where}: ${d}`);
         const refused = await crdRefusal(mine);
-        if (refused) differences.push(`${job.type} ${job.name}: the ProwJob CRD refuses it: ${refused}`);
+        if (refused) differences.push(`${where}: the ProwJob CRD refuses it: ${refused}`);
       }
     }),
   );
-  return { compared: unique.length, differences: differences.sort() };
+  return { compared: targets.length, differences: differences.sort() };
 }
 
 describe('ProwJobs equal the ones Prow mkpj builds', () => {
@@ -136,6 +163,13 @@ describe('ProwJobs equal the ones Prow mkpj builds', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("for a sample of kubernetes/test-infra's config (fixtures/test-infra: 25 job files, 86 jobs)", async () => {
+    const root = join(__dirname, '..', 'fixtures', 'test-infra', 'config');
+    const { compared, differences } = await compareAll({ configPath: join(root, 'prow', 'config.yaml'), jobConfigPath: join(root, 'jobs') });
+    expect(differences).toEqual([]);
+    expect(compared).toBeGreaterThanOrEqual(80);
   });
 
   // Operators can check their own Prow config: FIDELITY_CONFIG_PATH and FIDELITY_JOB_CONFIG_PATH add this case.
