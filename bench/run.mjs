@@ -12,7 +12,7 @@ if (!wanted || !names.includes(wanted)) {
   process.exit(2);
 }
 // The services run from the same bundles the images ship.
-for (const app of ['apps/manual-trigger', 'apps/cimaster']) {
+for (const app of ['apps/manual-trigger', 'apps/cimaster', 'tools/check-config']) {
   const built = spawnSync(process.execPath, [join(root, 'tools/scripts/build-app.mjs'), app], { stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
@@ -20,5 +20,7 @@ const out = join(root, 'dist', 'bench');
 for (const entry of [`${wanted}.bench`, 'noop-server', 'fake-kube-api']) {
   await build({ entryPoints: [join(root, 'bench', `${entry}.ts`)], outfile: join(out, `${entry}.js`), bundle: true, platform: 'node', target: 'node20', format: 'cjs', tsconfig: join(root, 'tsconfig.base.json'), logLevel: 'warning' });
 }
+// The config loader looks for its worker thread next to the running bundle.
+await build({ entryPoints: [join(root, 'libs', 'prow-config', 'src', 'parse-worker.ts')], outfile: join(out, 'prow-config-worker.js'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', tsconfig: join(root, 'tsconfig.base.json'), logLevel: 'warning' });
 const res = spawnSync(process.execPath, ['--expose-gc', join(out, `${wanted}.bench.js`), ...process.argv.slice(3)], { stdio: 'inherit' });
 process.exit(res.status ?? 1);

@@ -6,6 +6,19 @@ import type { Brancher } from '@ci-stack/prowjob-api';
  * reported by the caller as a bad regex.
  */
 export function compileGoRegex(pattern: string): RegExp {
+  let compiled = compiledPatterns.get(pattern);
+  if (!compiled) {
+    compiled = translate(pattern);
+    if (compiledPatterns.size < 10_000) compiledPatterns.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+// Configs repeat a few patterns (`main`, `release-\d+\.\d+`) thousands of times. The expressions have no g or y
+// flag, so sharing one RegExp is safe.
+const compiledPatterns = new Map<string, RegExp>();
+
+function translate(pattern: string): RegExp {
   let source = pattern;
   let flags = '';
   const inline = /^\(\?([imsU]+)\)/.exec(source);

@@ -49,11 +49,21 @@ const goBool = defineScalarTag<boolean>('tag:yaml.org,2002:bool', {
   resolve: (source) => (TRUES.has(source) ? true : FALSES.has(source) ? false : NOT_RESOLVED),
 });
 
+/** Whether go-yaml could read the text as a number at all: a digit first, or a sign or dot and then a digit. */
+function mayBeNumber(source: string): boolean {
+  const first = source.charCodeAt(0);
+  if (first >= 48 && first <= 57) return true;
+  const second = source.charCodeAt(1);
+  return (second >= 48 && second <= 57) || (second === 46 && source.length > 2);
+}
+
+const withoutUnderscores = (source: string): string => (source.includes('_') ? source.replace(/_/g, '') : source);
+
 const goIntTag = defineScalarTag<number>('tag:yaml.org,2002:int', {
   implicit: true,
   implicitFirstChars: [...DIGITS, '-', '+'],
   identify: (v) => Number.isInteger(v),
-  resolve: (source) => goInt(source.replace(/_/g, '')) ?? NOT_RESOLVED,
+  resolve: (source) => (mayBeNumber(source) ? (goInt(withoutUnderscores(source)) ?? NOT_RESOLVED) : NOT_RESOLVED),
 });
 
 /**
@@ -65,12 +75,13 @@ const goFloatTag = defineScalarTag<number | YamlFloat>('tag:yaml.org,2002:float'
   implicitFirstChars: [...DIGITS, '-', '+', '.'],
   identify: (v) => typeof v === 'number' || v instanceof YamlFloat,
   resolve: (source) => {
-    if (source in SPECIAL_FLOATS) return SPECIAL_FLOATS[source];
+    if (Object.hasOwn(SPECIAL_FLOATS, source)) return SPECIAL_FLOATS[source];
+    if (!mayBeNumber(source)) return NOT_RESOLVED;
     let text = source;
     if (source.startsWith('.')) {
       if (!DOT_FLOAT.test(source)) return NOT_RESOLVED;
     } else {
-      text = source.replace(/_/g, '');
+      text = withoutUnderscores(source);
       if (goInt(text) !== undefined || !GO_FLOAT.test(text)) return NOT_RESOLVED;
     }
     const value = Number(text);
@@ -103,6 +114,10 @@ const goMapTag = defineMappingTag<Record<string, unknown>>('tag:yaml.org,2002:ma
   create: () => ({}),
   identify: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   addPair: (target, key, value) => {
+    if (typeof key === 'string' && target !== mergeTarget && key !== '__proto__') {
+      target[key] = value;
+      return '';
+    }
     const text = keyText(key);
     if (text === undefined) return `unsupported map key ${key === null ? 'null' : typeof key}`;
     if (target === mergeTarget) {

@@ -1,7 +1,7 @@
 export { branchAllowed, branchersIntersect, compileGoRegex, runsAgainstAllBranches } from './branches';
 export type { PlankConfig, ProwConfig } from './config-types';
 export { JobIndex, type JobFilter, type JobSummary } from './job-index';
-export { inspectProwConfig, loadProwConfig, type LoadReport, type LoadedProwConfig, type ProwConfigPaths } from './load';
+export { inspectProwConfig, loadProwConfig, type LoadOptions, type LoadReport, type LoadedProwConfig, type ProwConfigPaths } from './load';
 export type { Preset } from './merge';
 export { ConfigLoadError, formatProblem, type ConfigProblem } from './problems';
 export { ConfigWatcher, type ConfigWatcherOptions, type WatcherStatus } from './watcher';

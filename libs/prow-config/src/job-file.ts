@@ -16,6 +16,22 @@ export interface JobFileContents {
   document?: Record<string, unknown>;
 }
 
+const BEFORE_ANCHOR = ' \t\n[{,';
+const NOT_IN_ANCHOR = ' \t\r\n[]{},&';
+
+/**
+ * Whether the text may hold a YAML anchor (`&name`), which aliases may share. Without one no object appears
+ * twice, and decoding may reuse the parsed objects. Shell's `&&` is not an anchor.
+ */
+function mayHaveAnchors(text: string): boolean {
+  for (let i = text.indexOf('&'); i !== -1; i = text.indexOf('&', i + 1)) {
+    const before = i === 0 ? '\n' : text[i - 1];
+    const after = text[i + 1];
+    if (BEFORE_ANCHOR.includes(before) && after !== undefined && !NOT_IN_ANCHOR.includes(after)) return true;
+  }
+  return false;
+}
+
 const KINDS = { presubmits: 'presubmit', postsubmits: 'postsubmit', periodics: 'periodic' } as const;
 
 /**
@@ -28,7 +44,7 @@ export function readConfigFile(file: string, text: string, root: GoStruct = GoTy
   const parsed = parseYamlText(file, text, problems);
   if (!parsed) return out;
   const decodeProblems: DecodeProblem[] = [];
-  const doc = (decodeGo(parsed.data, root, decodeProblems) ?? {}) as Record<string, unknown>;
+  const doc = (decodeGo(parsed.data, root, decodeProblems, { reuse: !mayHaveAnchors(text) }) ?? {}) as Record<string, unknown>;
   const byJob = assignProblems(decodeProblems, parsed, problems);
   out.presets = (doc.presets as Preset[] | undefined) ?? [];
   for (const field of ['presubmits', 'postsubmits'] as const) {
@@ -69,12 +85,13 @@ function checked(jobs: JobBase[], { kind, parsed, problems, orgRepo }: JobList, 
     const name = typeof job.name === 'string' && job.name !== '' ? job.name : undefined;
     const decodeFailures = failed?.get(i) ?? [];
     const found = [...decodeFailures.map((f) => f.message), ...checkJobShape(job, kind, new Set(decodeFailures.map((f) => f.field)))];
-    const line = name ? parsed.lineOf(name) : undefined;
-    for (const message of found) problems.push({ file: parsed.file, line, job: name, message: `${kind}${where}: ${message}` });
     if (found.length === 0) {
       job.source_path = parsed.file;
       ok.push(job);
+      continue;
     }
+    const line = name ? parsed.lineOf(name) : undefined;
+    for (const message of found) problems.push({ file: parsed.file, line, job: name, message: `${kind}${where}: ${message}` });
   }
   return ok;
 }

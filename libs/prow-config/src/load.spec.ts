@@ -5,6 +5,7 @@ import { newProwJob, periodicSpec, postsubmitSpec, presubmitSpec, type ProwJob }
 import { inspectProwConfig, loadProwConfig } from './load';
 import { ConfigLoadError, formatProblem } from './problems';
 import { generateProwConfig } from './testing';
+import { findWorkerScript } from './worker-processor';
 
 const EXAMPLES = resolve(__dirname, '../../../examples/prow');
 const GOLDEN = join(__dirname, '__golden__');
@@ -189,5 +190,38 @@ describe('golden ProwJobs', () => {
     const file = join(GOLDEN, `${name}.json`);
     if (process.env.UPDATE_GOLDEN === '1') await writeFile(file, actual);
     expect(actual).toBe(await readFile(file, 'utf8'));
+  });
+});
+
+describe('loading on worker threads', () => {
+  it('gives what loading on this thread gives: the same jobs, in the same order, and the same problems', async () => {
+    expect(findWorkerScript()?.file).toMatch(/parse-worker\.ts$/);
+    const paths = await generateProwConfig({ dir, jobs: 300, seed: 3 });
+    await writeFile(join(dir, 'jobs', 'broken.yaml'), 'presets:\n- labels: {preset-service-account: "true"}\n  env: [{name: X, value: y}]\nperiodics:\n- name: bad name\n  interval: 1h\n');
+    const here = await inspectProwConfig(paths, { workers: 0, now: () => new Date(0) });
+    const spread = await inspectProwConfig(paths, { workers: 2, now: () => new Date(0) });
+    expect(spread.problems).toEqual(here.problems);
+    expect(spread.problems.length).toBeGreaterThan(0);
+    expect(spread.counts).toEqual(here.counts);
+    const fixed = { ...paths };
+    await rm(join(dir, 'jobs', 'broken.yaml'));
+    const a = await loadProwConfig(fixed, { workers: 0 });
+    const b = await loadProwConfig(fixed, { workers: 2 });
+    expect(b.index.list()).toEqual(a.index.list());
+    for (const job of a.index.list({ type: 'presubmit' })) {
+      expect(b.index.presubmits(`${job.org}/${job.repo}`, job.name)).toEqual(a.index.presubmits(`${job.org}/${job.repo}`, job.name));
+    }
+    expect(b.presets).toEqual(a.presets);
+  }, 120_000);
+});
+
+describe('YAML anchors', () => {
+  it('gives each job its own pod spec when an alias shares one, so presets apply once per job', async () => {
+    await write({
+      'config.yaml': 'pod_namespace: pods\npresets:\n- labels: {p: "x"}\n  env: [{name: FROM_PRESET, value: v}]\n',
+      'jobs/a.yaml': 'periodics:\n- name: a\n  interval: 1h\n  labels: {p: "x"}\n  spec: &spec {containers: [{image: i, env: [{name: OWN, value: o}]}]}\n- name: b\n  interval: 1h\n  labels: {p: "x"}\n  spec: *spec\n',
+    });
+    const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
+    for (const name of ['a', 'b']) expect(loaded.index.periodic(name)!.spec!.containers![0].env!.map((e) => e.name)).toEqual(['OWN', 'FROM_PRESET']);
   });
 });

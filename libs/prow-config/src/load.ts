@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { GoTypes, type DecorationConfig, type JobBase, type KubeObject, type Periodic, type Postsubmit, type Presubmit } from '@ci-stack/prowjob-api';
+import { availableParallelism } from 'node:os';
+import { GoTypes, type Periodic, type Postsubmit, type Presubmit } from '@ci-stack/prowjob-api';
 import { branchersIntersect } from './branches';
 import type { PlankConfig, ProwConfig } from './config-types';
 import { listJobConfigFiles } from './files';
+import { finalizeSettings } from './finalize';
 import { readConfigFile, type JobFileContents } from './job-file';
+import { countJobs, finishFile, inThreadProcessor, sharedProcessor, type FileResult, type JobCounts, type JobFileProcessor } from './job-files';
 import { JobIndex } from './job-index';
-import type { JobKind } from './job-shape';
-import { podSpecProblems } from './pod-spec-rules';
-import { applyDecorationDefault, applyProwJobDefault, entriesFromMap, mergePreset, resolveDefaults, type DefaultEntry, type Preset } from './merge';
+import type { Preset } from './merge';
 import { ConfigLoadError, type ConfigProblem } from './problems';
+import { findWorkerScript, workerProcessor } from './worker-processor';
 
 /** Where Prow's config lives: `--config-path` and `--job-config-path` (a file or a directory). */
 export interface ProwConfigPaths {
@@ -29,25 +31,35 @@ export interface LoadedProwConfig {
 export interface LoadReport {
   loaded?: LoadedProwConfig;
   problems: ConfigProblem[];
-  counts: { presubmits: number; postsubmits: number; periodics: number };
+  counts: JobCounts;
 }
 
-/** Jobs and presets of every file, in the order Prow reads the files. */
+/** How to load. */
+export interface LoadOptions {
+  now?: () => Date;
+  /** Keep the jobs to serve them (default); without, a load only reports problems and counts (check-config). */
+  keepJobs?: boolean;
+  /**
+   * Worker threads that share reading and finalizing the job files with this thread: 0 does it all on this
+   * thread, yielding between files. Default: one per further core (up to 3) for a config of many files, none for
+   * a small one (starting a thread costs more than it saves).
+   */
+  workers?: number;
+}
+
+/** From this many job files on, the default is to read them on worker threads. */
+const FILES_FOR_WORKERS = 64;
+
+/** Jobs of every file, in the order Prow reads the files. */
 class Collected {
   readonly presubmits = new Map<string, Presubmit[]>();
   readonly postsubmits = new Map<string, Postsubmit[]>();
   readonly periodics: Periodic[] = [];
-  readonly presets: Preset[] = [];
 
-  add(contents: JobFileContents): void {
-    this.presets.push(...contents.presets);
-    for (const [repo, jobs] of contents.presubmits) appendTo(this.presubmits, repo, jobs);
-    for (const [repo, jobs] of contents.postsubmits) appendTo(this.postsubmits, repo, jobs);
-    this.periodics.push(...contents.periodics);
-  }
-
-  counts(): LoadReport['counts'] {
-    return { presubmits: sum(this.presubmits), postsubmits: sum(this.postsubmits), periodics: this.periodics.length };
+  add(jobs: FileResult): void {
+    for (const [repo, list] of jobs.presubmits) appendTo(this.presubmits, repo, list);
+    for (const [repo, list] of jobs.postsubmits) appendTo(this.postsubmits, repo, list);
+    this.periodics.push(...jobs.periodics);
   }
 }
 
@@ -57,60 +69,94 @@ function appendTo<T>(map: Map<string, T[]>, key: string, items: T[]): void {
   else map.set(key, [...items]);
 }
 
-function sum(map: Map<string, unknown[]>): number {
-  let n = 0;
-  for (const list of map.values()) n += list.length;
-  return n;
+function addCounts(a: JobCounts, b: JobCounts): JobCounts {
+  return { presubmits: a.presubmits + b.presubmits, postsubmits: a.postsubmits + b.postsubmits, periodics: a.periodics + b.periodics };
 }
 
 /** Loads and validates Prow's config; throws {@link ConfigLoadError} listing every problem. */
-export async function loadProwConfig(paths: ProwConfigPaths, now: () => Date = () => new Date()): Promise<LoadedProwConfig> {
-  const report = await inspectProwConfig(paths, now);
+export async function loadProwConfig(paths: ProwConfigPaths, opts: Omit<LoadOptions, 'keepJobs'> = {}): Promise<LoadedProwConfig> {
+  const report = await inspectProwConfig(paths, opts);
   if (!report.loaded) throw new ConfigLoadError(report.problems);
   return report.loaded;
 }
 
 /**
  * Loads Prow's config the way Prow does (read into Prow's types, default, apply decoration defaults and presets,
- * validate) and reports every problem with its file, line and job. Yields to the event loop between slices of
- * work so that a reload in a serving process never blocks requests for long.
+ * validate) and reports every problem with its file, line and job. Job files are read in two passes (all presets
+ * must be known before any job is finalized), on worker threads for a large config; what runs on this thread
+ * yields to the event loop between slices of work, so that a reload never blocks requests for long.
  */
-export async function inspectProwConfig(paths: ProwConfigPaths, now: () => Date = () => new Date()): Promise<LoadReport> {
+export async function inspectProwConfig(paths: ProwConfigPaths, opts: LoadOptions = {}): Promise<LoadReport> {
   const problems: ConfigProblem[] = [];
+  const keepJobs = opts.keepJobs ?? true;
   const jobFiles = paths.jobConfigPath ? await listJobConfigFiles(paths.jobConfigPath, problems) : [];
-  const collected = new Collected();
   const slice = timeSlicer(SLICE_MS);
-  const mainText = await readFile(paths.configPath, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    problems.push({ file: paths.configPath, message: `cannot read file: ${err.code ?? String(err)}` });
+  const processor = chooseProcessor(jobFiles.length, opts.workers, slice);
+  try {
+    const scanning = processor.scan(jobFiles);
+    const main = await readMain(paths.configPath, problems);
+    const presets = [...(main?.presets ?? []), ...(await scanning).flat()];
+    const config = main?.document ? configFrom(main.document, paths.configPath, problems) : undefined;
+    const settings = config ? finalizeSettings(config, presets) : undefined;
+    const mainResult = main && settings ? finishFile({ file: paths.configPath, contents: main }, settings, keepJobs) : undefined;
+    const { jobs, counts } = collect(main, mainResult, await processor.finish(settings, keepJobs), problems);
+    problems.push(...presetProblems(presets));
+    if (!config || !settings) return { problems, counts };
+    await slice();
+    validateDuplicates(jobs, problems);
+    if (!keepJobs || problems.length > 0) return { problems, counts };
+    const index = new JobIndex(jobs.presubmits, jobs.postsubmits, jobs.periodics);
+    const now = opts.now ?? (() => new Date());
+    return { problems, counts, loaded: { config, index, presets, files: [paths.configPath, ...jobFiles], loadedAt: now() } };
+  } finally {
+    await processor.close();
+  }
+}
+
+/**
+ * Every file's jobs, config.yaml's first, with their problems added to `problems` (config.yaml's reading problems
+ * were added when it was read) and their counts summed.
+ */
+function collect(main: JobFileContents | undefined, mainResult: FileResult | undefined, results: FileResult[], problems: ConfigProblem[]): { jobs: Collected; counts: JobCounts } {
+  const jobs = new Collected();
+  let counts = main ? countJobs(main) : { presubmits: 0, postsubmits: 0, periodics: 0 };
+  if (mainResult) {
+    problems.push(...mainResult.problems.slice(main?.problems.length));
+    jobs.add(mainResult);
+  }
+  for (const result of results) {
+    problems.push(...result.problems);
+    counts = addCounts(counts, result.counts);
+    jobs.add(result);
+  }
+  return { jobs, counts };
+}
+
+/**
+ * The job files go to `workers` worker threads and this thread, dealt out in turn; with no worker (or no worker
+ * script to run), this thread does them all.
+ */
+function chooseProcessor(files: number, workers: number | undefined, slice: () => Promise<void>): JobFileProcessor {
+  const count = workers ?? (files >= FILES_FOR_WORKERS ? Math.min(availableParallelism() - 1, 3) : 0);
+  const script = count > 0 ? findWorkerScript() : undefined;
+  if (!script) return inThreadProcessor(slice);
+  return sharedProcessor([inThreadProcessor(slice), ...Array.from({ length: count }, () => workerProcessor(script))]);
+}
+
+/** config.yaml: Prow's Config type, whose jobs and presets come before every job file's. */
+async function readMain(file: string, problems: ConfigProblem[]): Promise<JobFileContents | undefined> {
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    problems.push({ file, message: `cannot read file: ${err.code ?? String(err)}` });
     return undefined;
   });
-  let config: ProwConfig | undefined;
-  if (mainText !== undefined) {
-    const main = readConfigFile(paths.configPath, mainText, GoTypes.config);
-    problems.push(...main.problems);
-    if (main.document) config = configFrom(main.document, paths.configPath, problems);
-    collected.add(main);
-  }
-  for await (const [file, text] of readConcurrently(jobFiles, problems)) {
-    await slice();
-    const contents = readConfigFile(file, text);
-    problems.push(...contents.problems);
-    collected.add(contents);
-  }
-  problems.push(...presetProblems(collected.presets));
-  const counts = collected.counts();
-  if (config) await finalizeJobs(config, collected, problems, slice);
-  await slice();
-  validateDuplicates(collected, problems);
-  await slice();
-  if (!config || problems.length > 0) return { problems, counts };
-  const index = new JobIndex(collected.presubmits, collected.postsubmits, collected.periodics);
-  return { problems, counts, loaded: { config, index, presets: collected.presets, files: [paths.configPath, ...jobFiles], loadedAt: now() } };
+  if (text === undefined) return undefined;
+  const main = readConfigFile(file, text, GoTypes.config);
+  problems.push(...main.problems);
+  return main;
 }
 
 /** Work runs in slices of at most this long between yields, so a reload never holds up requests for long. */
 const SLICE_MS = 10;
-const READ_CONCURRENCY = 32;
 
 /** Resolves at once while the current slice lasts; once it has run `ms`, yields to the event loop first. */
 function timeSlicer(ms: number): () => Promise<void> {
@@ -120,24 +166,6 @@ function timeSlicer(ms: number): () => Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     started = performance.now();
   };
-}
-
-/** Reads the files with a few reads in flight (sequential reads spend most of a load waiting), in order. */
-async function* readConcurrently(files: string[], problems: ConfigProblem[]): AsyncGenerator<[string, string]> {
-  const reads = new Map<number, Promise<string | undefined>>();
-  const start = (i: number) => {
-    if (i < files.length) reads.set(i, readFile(files[i], 'utf8').catch((err: NodeJS.ErrnoException) => {
-      problems.push({ file: files[i], message: `cannot read file: ${err.code ?? String(err)}` });
-      return undefined;
-    }));
-  };
-  for (let i = 0; i < Math.min(READ_CONCURRENCY, files.length); i++) start(i);
-  for (let i = 0; i < files.length; i++) {
-    const text = await reads.get(i);
-    reads.delete(i);
-    start(i + READ_CONCURRENCY);
-    if (text !== undefined) yield [files[i], text];
-  }
 }
 
 /** config.yaml's settings with Prow's defaults; undefined (with problems) when they cannot be used. */
@@ -168,71 +196,6 @@ function presetProblems(presets: Preset[]): ConfigProblem[] {
     }
   }
   return problems;
-}
-
-function decorationEntries(plank: PlankConfig): Array<DefaultEntry<DecorationConfig>> {
-  const map = plank.default_decoration_configs ?? {};
-  if (Object.keys(map).length > 0) return entriesFromMap(map);
-  return (plank.default_decoration_config_entries ?? []).filter((e): e is DefaultEntry<DecorationConfig> => e !== null);
-}
-
-/** Prow's defaulting and finalizing, in Prow's order: job base defaults, decoration defaults, then presets. */
-async function finalizeJobs(config: ProwConfig, jobs: Collected, problems: ConfigProblem[], slice: () => Promise<void>): Promise<void> {
-  const finalize = finalizer(config, jobs.presets, problems);
-  for (const [repo, list] of jobs.presubmits) {
-    for (const job of list) {
-      job.context ||= job.name;
-      if (!job.trigger && !job.rerun_command) {
-        job.trigger = `(?m)^/test( | .* )${job.name},?($|\\s.*)`;
-        job.rerun_command = `/test ${job.name}`;
-      }
-      finalize(job, repo, 'presubmit');
-      await slice();
-    }
-  }
-  for (const [repo, list] of jobs.postsubmits) {
-    for (const job of list) {
-      job.context ||= job.name;
-      finalize(job, repo, 'postsubmit');
-      await slice();
-    }
-  }
-  for (const job of jobs.periodics) {
-    const ref = job.extra_refs?.[0];
-    finalize(job, ref ? `${ref.org}/${ref.repo}` : '', 'periodic');
-    await slice();
-  }
-}
-
-/** What every job kind gets: base defaults, decoration and ProwJob defaults, presets, then the pod spec rules. */
-function finalizer(config: ProwConfig, presets: Preset[], problems: ConfigProblem[]): (job: JobBase, repo: string, kind: JobKind) => void {
-  const decoration = decorationEntries(config.plank);
-  const prowJobDefaults = (config.prowjob_default_entries ?? []).filter((e) => e !== null) as Array<DefaultEntry<KubeObject>>;
-  return (job, repo, kind) => {
-    job.agent ||= 'kubernetes';
-    job.namespace ||= config.pod_namespace;
-    job.cluster ||= 'default';
-    const place = { repo, cluster: job.cluster };
-    if (job.decorate ?? config.decorate_all_jobs ?? false) {
-      job.decoration_config = resolveDefaults(decoration, place, job.decoration_config, applyDecorationDefault) ?? {};
-    }
-    job.prowjob_defaults = resolveDefaults(prowJobDefaults, place, job.prowjob_defaults, applyProwJobDefault) ?? {};
-    job.prowjob_defaults.tenant_id ||= 'GlobalDefaultID';
-    const clash = applyPresets(presets, job);
-    if (clash) problems.push({ file: job.source_path, job: job.name, message: clash });
-    for (const message of podSpecProblems(kind, job.spec as Parameters<typeof podSpecProblems>[1], job.decoration_config)) {
-      problems.push({ file: job.source_path, job: job.name, message: `${kind}: ${message}` });
-    }
-  };
-}
-
-/** Applies the presets in order; Prow stops at a job's first clashing preset. */
-function applyPresets(presets: Preset[], job: JobBase): string | undefined {
-  for (const preset of presets) {
-    const clash = mergePreset(preset, job);
-    if (clash) return clash;
-  }
-  return undefined;
 }
 
 function validateDuplicates(jobs: Collected, problems: ConfigProblem[]): void {

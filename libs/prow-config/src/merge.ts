@@ -134,16 +134,20 @@ export interface Preset {
 /** Whether every preset label is on the job with the same value (a preset without labels applies to every job). */
 function selects(preset: Preset, job: JobBase): boolean {
   const labels = job.labels ?? {};
-  return Object.entries(preset.labels ?? {}).every(([key, value]) => Object.hasOwn(labels, key) && labels[key] === value);
+  for (const key in preset.labels) {
+    if (!Object.hasOwn(labels, key) || labels[key] !== preset.labels[key]) return false;
+  }
+  return true;
 }
 
-/** Appends each item to every list, unless one of them has an item of that name already; returns that name. */
-function appendNamed(items: KubeObject[], lists: Array<{ get: () => KubeObject[] | undefined; set: (l: KubeObject[]) => void }>): string | undefined {
-  for (const item of items) {
+type Named = { name?: unknown };
+
+/** Appends each item to every list, unless a list has an item of that name already: then returns the name. */
+function appendNamed(items: KubeObject[] | undefined, lists: Named[][]): string | undefined {
+  for (const item of items ?? []) {
     for (const list of lists) {
-      const current = list.get() ?? [];
-      if (current.some((existing) => existing.name === item.name)) return String(item.name);
-      list.set([...current, item]);
+      if (list.some((existing) => existing.name === item.name)) return String(item.name);
+      list.push(item);
     }
   }
   return undefined;
@@ -158,11 +162,17 @@ export function mergePreset(preset: Preset, job: JobBase): string | undefined {
   const spec: PodSpec | undefined = job.spec;
   if (!spec || !selects(preset, job)) return undefined;
   const containers = spec.containers ?? [];
-  const field = (name: 'env' | 'volumeMounts') => containers.map((c) => ({ get: () => c[name] as KubeObject[] | undefined, set: (l: KubeObject[]) => void (c[name] = l as never) }));
-  const env = appendNamed(preset.env ?? [], field('env'));
-  if (env !== undefined) return `env var duplicated in pod spec: ${env}`;
-  const volume = appendNamed(preset.volumes ?? [], [{ get: () => spec.volumes, set: (l) => void (spec.volumes = l) }]);
-  if (volume !== undefined) return `volume duplicated in pod spec: ${volume}`;
-  const mount = appendNamed(preset.volumeMounts ?? [], field('volumeMounts'));
-  return mount === undefined ? undefined : `volume mount duplicated in pod spec: ${mount}`;
+  if (preset.env?.length) {
+    const clash = appendNamed(preset.env, containers.map((c) => (c.env ??= [])));
+    if (clash !== undefined) return `env var duplicated in pod spec: ${clash}`;
+  }
+  if (preset.volumes?.length) {
+    const clash = appendNamed(preset.volumes, [(spec.volumes ??= [])]);
+    if (clash !== undefined) return `volume duplicated in pod spec: ${clash}`;
+  }
+  if (preset.volumeMounts?.length) {
+    const clash = appendNamed(preset.volumeMounts, containers.map((c) => (c.volumeMounts ??= [])));
+    if (clash !== undefined) return `volume mount duplicated in pod spec: ${clash}`;
+  }
+  return undefined;
 }

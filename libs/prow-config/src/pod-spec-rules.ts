@@ -11,10 +11,14 @@ const BASE_ENV = ['CI', 'JOB_NAME', 'JOB_SPEC', 'JOB_TYPE', 'PROW_JOB_ID', 'BUIL
 const REFS_ENV = ['REPO_OWNER', 'REPO_NAME', 'PULL_BASE_REF', 'PULL_BASE_SHA', 'PULL_REFS'];
 const PULL_ENV = ['PULL_NUMBER', 'PULL_PULL_SHA', 'PULL_HEAD_REF', 'PULL_TITLE'];
 
-export function reservedEnvFor(kind: JobKind): Set<string> {
-  if (kind === 'periodic') return new Set(BASE_ENV);
-  if (kind === 'postsubmit') return new Set([...BASE_ENV, ...REFS_ENV]);
-  return new Set([...BASE_ENV, ...REFS_ENV, ...PULL_ENV]);
+const RESERVED_ENV: Record<JobKind, ReadonlySet<string>> = {
+  periodic: new Set(BASE_ENV),
+  postsubmit: new Set([...BASE_ENV, ...REFS_ENV]),
+  presubmit: new Set([...BASE_ENV, ...REFS_ENV, ...PULL_ENV]),
+};
+
+export function reservedEnvFor(kind: JobKind): ReadonlySet<string> {
+  return RESERVED_ENV[kind];
 }
 
 interface Named {
@@ -46,7 +50,8 @@ interface PodSpec {
 export function podSpecProblems(kind: JobKind, spec: PodSpec | undefined, decoration: DecorationSecrets | undefined): string[] {
   if (!spec) return [];
   const decorated = decoration !== undefined;
-  const decorationVolumes = new Set([...DECORATION_VOLUMES, ...(decoration?.oauth_token_secret?.name ? [decoration.oauth_token_secret.name] : []), ...(decoration?.ssh_key_secrets ?? [])]);
+  const secrets = [...(decoration?.oauth_token_secret?.name ? [decoration.oauth_token_secret.name] : []), ...(decoration?.ssh_key_secrets ?? [])];
+  const decorationVolumes = secrets.length ? new Set([...DECORATION_VOLUMES, ...secrets]) : DECORATION_VOLUMES;
   const problems: string[] = [];
   if (spec.initContainers?.length) problems.push('pod spec may not use init containers');
   const containers = spec.containers ?? [];

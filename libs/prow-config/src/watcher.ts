@@ -40,7 +40,7 @@ export class ConfigWatcher extends EventEmitter {
   constructor(private readonly opts: ConfigWatcherOptions) {
     super();
     this.now = opts.now ?? (() => new Date());
-    this.load = opts.load ?? ((paths) => loadProwConfig(paths, this.now));
+    this.load = opts.load ?? ((paths) => loadProwConfig(paths, { now: this.now }));
   }
 
   /** Loads the config once (throwing if it is bad) and starts watching. */

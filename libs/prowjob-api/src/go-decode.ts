@@ -20,14 +20,24 @@ export interface DecodeProblem {
   message: string;
 }
 
+/** How to decode. */
+export interface DecodeOptions {
+  /** The type sigs.k8s.io/yaml sees at the top; the decoded type unless the caller knows better. */
+  hint?: GoType;
+  /**
+   * The value holds no object twice (it came from YAML without aliases) and may be changed: its objects are
+   * reused for the result where their keys already are Go's field names, which saves copying them.
+   */
+  reuse?: boolean;
+}
+
 /**
  * Decodes a parsed YAML value into Go type `type` and returns the value Go would hold, as plain data: structs as
- * objects with Go's JSON field names, absent fields for nil or zero, quantities and durations canonical. `hint`
- * is the type sigs.k8s.io/yaml sees at the top (the same unless the caller knows better). Problems are added
- * to `problems`; the value is still decoded as far as it goes, as Go does.
+ * objects with Go's JSON field names, absent fields for nil or zero, quantities and durations canonical.
+ * Problems are added to `problems`; the value is still decoded as far as it goes, as Go does.
  */
-export function decodeGo(value: unknown, type: GoType, problems: DecodeProblem[], hint: GoType = type): unknown {
-  return new Decoder(problems).decode(value, type, hint, undefined);
+export function decodeGo(value: unknown, type: GoType, problems: DecodeProblem[], opts: DecodeOptions = {}): unknown {
+  return new Decoder(problems, opts.reuse ?? false).decode(value, type, opts.hint ?? type, undefined);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof YamlFloat);
@@ -61,7 +71,10 @@ const EXPECTED: Record<string, string> = {
 class Decoder {
   private readonly path: Array<string | number> = [];
 
-  constructor(private readonly problems: DecodeProblem[]) {}
+  constructor(
+    private readonly problems: DecodeProblem[],
+    private readonly reuse: boolean,
+  ) {}
 
   decode(raw: unknown, t: GoType, hint: GoType | undefined, existing: unknown): unknown {
     if (raw === null || raw === undefined) return decodeNull(t, existing);
@@ -83,10 +96,12 @@ class Decoder {
   }
 
   private struct(v: Record<string, unknown>, t: GoStruct, hint: GoType | undefined, existing: unknown): Record<string, unknown> {
-    const out: Record<string, unknown> = isObject(existing) ? existing : {};
     const keys = Object.keys(v);
+    const folded = hasFoldedKey(t, keys);
+    if (this.reuse && !folded && existing === undefined) return this.structInPlace(v, t, hint, keys);
+    const out: Record<string, unknown> = isObject(existing) ? existing : {};
     // Two keys for one field (`name` and `NAME`): Go sees the keys sorted, and the last one wins.
-    if (hasFoldedKey(t, keys) && hasFoldedTwins(t, keys)) keys.sort();
+    if (folded && hasFoldedTwins(t, keys)) keys.sort();
     const target = hintTarget(hint);
     for (const key of keys) {
       const field = fieldFor(t, key);
@@ -100,14 +115,34 @@ class Decoder {
     return out;
   }
 
+  /** A struct whose keys all are exact field names (or unknown, dropped), decoded into the object itself. */
+  private structInPlace(v: Record<string, unknown>, t: GoStruct, hint: GoType | undefined, keys: string[]): Record<string, unknown> {
+    const target = hintTarget(hint);
+    for (const key of keys) {
+      const field = t.exact.get(key);
+      if (!field) {
+        delete v[key];
+        continue;
+      }
+      this.path.push(key);
+      const before = v[key];
+      const value = this.decode(before, field.type, target === t ? field.hint : childHint(target, key), undefined);
+      this.path.pop();
+      if (value === undefined) delete v[key];
+      else if (value !== before) v[key] = value;
+    }
+    return v;
+  }
+
   private map(v: Record<string, unknown>, elem: GoType, hint: GoType | undefined, existing: unknown): Record<string, unknown> {
-    const out: Record<string, unknown> = isObject(existing) ? existing : {};
+    const out: Record<string, unknown> = isObject(existing) ? existing : this.reuse ? v : {};
     const target = hintTarget(hint);
     for (const key of Object.keys(v)) {
       this.path.push(key);
-      const value = this.decode(v[key], elem, childHint(target, key), undefined);
+      const before = v[key];
+      const value = this.decode(before, elem, childHint(target, key), undefined) ?? zeroOf(elem) ?? null;
       this.path.pop();
-      setOwn(out, key, value ?? zeroOf(elem) ?? null);
+      if (out !== v || value !== before) setOwn(out, key, value);
     }
     return out;
   }
@@ -115,11 +150,12 @@ class Decoder {
   private slice(v: unknown[], elem: GoType, hint: GoType | undefined, existing: unknown): unknown[] {
     const before = Array.isArray(existing) ? existing : [];
     const itemHint = itemHintOf(hint);
-    const out = new Array<unknown>(v.length);
+    const out = this.reuse && existing === undefined ? v : new Array<unknown>(v.length);
     for (let i = 0; i < v.length; i++) {
       this.path.push(i);
       // Go decodes into the elements a slice already has (it only matters when two keys name one field).
-      out[i] = this.decode(v[i], elem, itemHint, before[i]) ?? zeroOf(elem) ?? null;
+      const value = this.decode(v[i], elem, itemHint, before[i]) ?? zeroOf(elem) ?? null;
+      if (out !== v || value !== v[i]) out[i] = value;
       this.path.pop();
     }
     return out;
@@ -129,9 +165,13 @@ class Decoder {
   private plain(v: unknown): unknown {
     if (v instanceof YamlFloat) return v.value;
     if (typeof v === 'number' && !Number.isFinite(v)) return this.problem(`unsupported value ${String(v)}`, undefined);
-    if (Array.isArray(v)) return v.map((item) => this.plain(item));
+    if (Array.isArray(v)) {
+      const out = this.reuse ? v : new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = this.plain(v[i]);
+      return out;
+    }
     if (isObject(v)) {
-      const out: Record<string, unknown> = {};
+      const out: Record<string, unknown> = this.reuse ? v : {};
       for (const key of Object.keys(v)) setOwn(out, key, this.plain(v[key]));
       return out;
     }

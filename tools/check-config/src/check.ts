@@ -40,7 +40,7 @@ export async function runCheckConfig(argv: string[], io: Io): Promise<number> {
     throw err;
   }
   const started = process.hrtime.bigint();
-  const report = await inspectProwConfig({ configPath: opts.configPath, jobConfigPath: opts.jobConfigPath });
+  const report = await inspectProwConfig({ configPath: opts.configPath, jobConfigPath: opts.jobConfigPath }, { keepJobs: false });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (opts.json) io.out(JSON.stringify({ ok: report.problems.length === 0, counts: report.counts, problems: report.problems }, null, 2) + '\n');
   else printText(report, ms, io);
