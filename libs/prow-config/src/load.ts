@@ -100,6 +100,7 @@ export async function inspectProwConfig(paths: ProwConfigPaths, opts: LoadOption
     const settings = config ? finalizeSettings(config, presets) : undefined;
     const mainResult = main && settings ? finishFile({ file: paths.configPath, contents: main }, settings, keepJobs) : undefined;
     const { jobs, counts } = collect(main, mainResult, await processor.finish(settings, keepJobs), problems);
+    await slice();
     problems.push(...presetProblems(presets));
     if (!config || !settings) return { problems, counts };
     await slice();
