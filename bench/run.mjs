@@ -20,7 +20,5 @@ const out = join(root, 'dist', 'bench');
 for (const entry of [`${wanted}.bench`, 'noop-server', 'fake-kube-api']) {
   await build({ entryPoints: [join(root, 'bench', `${entry}.ts`)], outfile: join(out, `${entry}.js`), bundle: true, platform: 'node', target: 'node20', format: 'cjs', tsconfig: join(root, 'tsconfig.base.json'), logLevel: 'warning' });
 }
-// The config loader looks for its worker thread next to the running bundle.
-await build({ entryPoints: [join(root, 'libs', 'prow-config', 'src', 'parse-worker.ts')], outfile: join(out, 'prow-config-worker.js'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', tsconfig: join(root, 'tsconfig.base.json'), logLevel: 'warning' });
 const res = spawnSync(process.execPath, ['--expose-gc', join(out, `${wanted}.bench.js`), ...process.argv.slice(3)], { stdio: 'inherit' });
 process.exit(res.status ?? 1);

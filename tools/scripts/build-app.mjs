@@ -33,19 +33,4 @@ const result = await build({
 });
 if (bin) chmodSync(join(outdir, 'main.js'), 0o755);
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-// A service that loads Prow config also ships the loader's worker thread, next to main.js where the loader looks.
-if (Object.keys(result.metafile.inputs).some((input) => input.endsWith('libs/prow-config/src/load.ts'))) {
-  await build({
-    entryPoints: [join(root, 'libs/prow-config/src/parse-worker.ts')],
-    outfile: join(outdir, 'prow-config-worker.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    tsconfig: join(root, 'tsconfig.base.json'),
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
-}
 writeFileSync(join(outdir, 'package.json'), JSON.stringify({ name: dir.split('/').pop(), private: true, main: 'main.js' }, null, 2) + '\n');

@@ -3,8 +3,10 @@
 // Refresh it with: (cd tools/go-reference && go run ./golden ../../libs/prow-config/src/__golden__/go-reading > ../../libs/prow-config/src/__golden__/go-reading/expected.json)
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { GoTypes, canonicalQuantity, decodeGo, encodeGo, fieldFor, formatFloat32, goDurationString, type DecodeProblem, type GoType } from '@ci-stack/prowjob-api';
-import { parseYamlText } from './parse';
+import { GoTypes, canonicalQuantity, encodeGo, fieldFor, type GoType } from '@ci-stack/prowjob-api';
+import { decodeGo, formatFloat32, goDurationString, type DecodeProblem } from './go-decode';
+import { parseEvents } from 'js-yaml';
+import { constructYaml, readYaml } from './parse';
 
 const DIR = join(__dirname, '__golden__', 'go-reading');
 const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Record<string, { json?: unknown; error?: string }> & {
@@ -23,16 +25,21 @@ function fieldType(name: string): GoType {
   return fieldFor(GoTypes.config, name)!.type;
 }
 
-/** What we make of a case: Go's JSON of what was read, or the problems. */
-function read(file: string): { json?: unknown; problems: DecodeProblem[] } {
+/**
+ * What we make of a case, Go's JSON of what was read or the problems: through the loader's reading (decoding
+ * the parser's events when the YAML is plain), or through the generic objects, which must give the same.
+ */
+function read(file: string, generic = false): { json?: unknown; problems: DecodeProblem[] } {
   const problems: DecodeProblem[] = [];
-  const parsed = parseYamlText(file, readFileSync(join(DIR, file), 'utf8'), []);
-  if (!parsed) return { problems: [{ path: [], message: 'unparsable' }] };
-  if (!file.startsWith('config-')) {
-    const decoded = decodeGo(parsed.data, GoTypes.jobConfig, problems);
-    return { json: encodeGo(decoded, GoTypes.jobConfig), problems };
-  }
-  const decoded = decodeGo(parsed.data, GoTypes.config, problems) as Record<string, unknown>;
+  const text = readFileSync(join(DIR, file), 'utf8');
+  const type = file.startsWith('config-') ? GoTypes.config : GoTypes.jobConfig;
+  let decoded: Record<string, unknown> | undefined;
+  if (generic) {
+    const data = constructYaml(file, text, parseEvents(text, {}), []);
+    decoded = data && (decodeGo(data, type, problems) as Record<string, unknown>);
+  } else decoded = readYaml(file, text, type, [], problems)?.doc;
+  if (!decoded) return { problems: [{ path: [], message: 'unparsable' }] };
+  if (!file.startsWith('config-')) return { json: encodeGo(decoded, GoTypes.jobConfig), problems };
   const json = Object.fromEntries(['plank', 'presets', 'pod_namespace', 'periodics'].map((k) => [k, encodeGo(decoded[k], fieldType(k))]));
   return { json, problems };
 }
@@ -45,13 +52,16 @@ describe("reading YAML into Prow's Go types, as Prow's Go code does", () => {
   });
 
   it.each(cases.filter((c) => expected[c]?.error === undefined))('%s', (file) => {
-    const ours = read(file);
-    expect(ours.problems).toEqual([]);
-    expect(withoutNulls(ours.json)).toEqual(withoutNulls(expected[file].json));
+    for (const generic of [false, true]) {
+      const ours = read(file, generic);
+      expect(ours.problems).toEqual([]);
+      expect(withoutNulls(ours.json)).toEqual(withoutNulls(expected[file].json));
+    }
   });
 
   it.each(cases.filter((c) => expected[c]?.error !== undefined))('%s is refused, as Go refuses it', (file) => {
     expect(read(file).problems).not.toEqual([]);
+    expect(read(file, true).problems).toEqual(read(file).problems);
   });
 });
 

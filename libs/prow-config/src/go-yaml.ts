@@ -1,5 +1,5 @@
 // Plain YAML scalars resolved as Prow's YAML reader (go-yaml v2, a YAML 1.1 dialect) resolves them.
-import { YamlFloat, formatFloat32 } from '@ci-stack/prowjob-api';
+import { YamlFloat, formatFloat32 } from './go-decode';
 import { CORE_SCHEMA, NOT_RESOLVED, defineMappingTag, defineScalarTag, mergeTag } from 'js-yaml';
 
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
@@ -59,35 +59,56 @@ function mayBeNumber(source: string): boolean {
 
 const withoutUnderscores = (source: string): string => (source.includes('_') ? source.replace(/_/g, '') : source);
 
+function resolveInt(source: string): number | typeof NOT_RESOLVED {
+  return mayBeNumber(source) ? (goInt(withoutUnderscores(source)) ?? NOT_RESOLVED) : NOT_RESOLVED;
+}
+
+/**
+ * A float; an integral one of at least 1e6 keeps being a float (YamlFloat), since Go prints it as 1e+06 where it
+ * reads a YAML number into a string.
+ */
+function resolveFloat(source: string): number | YamlFloat | typeof NOT_RESOLVED {
+  if (Object.hasOwn(SPECIAL_FLOATS, source)) return SPECIAL_FLOATS[source];
+  if (!mayBeNumber(source)) return NOT_RESOLVED;
+  let text = source;
+  if (source.startsWith('.')) {
+    if (!DOT_FLOAT.test(source)) return NOT_RESOLVED;
+  } else {
+    text = withoutUnderscores(source);
+    if (goInt(text) !== undefined || !GO_FLOAT.test(text)) return NOT_RESOLVED;
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value)) return NOT_RESOLVED;
+  return Number.isInteger(value) && Math.abs(value) >= 1e6 ? new YamlFloat(value) : value;
+}
+
+/** What go-yaml makes of a plain (unquoted) scalar: null, a boolean, an integer, a float, or the text. */
+export function resolvePlainScalar(text: string): unknown {
+  if (NULLS.has(text)) return null;
+  if (TRUES.has(text)) return true;
+  if (FALSES.has(text)) return false;
+  const first = text.charCodeAt(0);
+  if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46) {
+    const int = first === 46 ? NOT_RESOLVED : resolveInt(text);
+    if (int !== NOT_RESOLVED) return int;
+    const float = resolveFloat(text);
+    if (float !== NOT_RESOLVED) return float;
+  }
+  return text;
+}
+
 const goIntTag = defineScalarTag<number>('tag:yaml.org,2002:int', {
   implicit: true,
   implicitFirstChars: [...DIGITS, '-', '+'],
   identify: (v) => Number.isInteger(v),
-  resolve: (source) => (mayBeNumber(source) ? (goInt(withoutUnderscores(source)) ?? NOT_RESOLVED) : NOT_RESOLVED),
+  resolve: resolveInt,
 });
 
-/**
- * Floats; an integral one of at least 1e6 keeps being a float (YamlFloat), since Go prints it as 1e+06 where it
- * reads a YAML number into a string.
- */
 const goFloatTag = defineScalarTag<number | YamlFloat>('tag:yaml.org,2002:float', {
   implicit: true,
   implicitFirstChars: [...DIGITS, '-', '+', '.'],
   identify: (v) => typeof v === 'number' || v instanceof YamlFloat,
-  resolve: (source) => {
-    if (Object.hasOwn(SPECIAL_FLOATS, source)) return SPECIAL_FLOATS[source];
-    if (!mayBeNumber(source)) return NOT_RESOLVED;
-    let text = source;
-    if (source.startsWith('.')) {
-      if (!DOT_FLOAT.test(source)) return NOT_RESOLVED;
-    } else {
-      text = withoutUnderscores(source);
-      if (goInt(text) !== undefined || !GO_FLOAT.test(text)) return NOT_RESOLVED;
-    }
-    const value = Number(text);
-    if (!Number.isFinite(value)) return NOT_RESOLVED;
-    return Number.isInteger(value) && Math.abs(value) >= 1e6 ? new YamlFloat(value) : value;
-  },
+  resolve: resolveFloat,
 });
 
 /** A mapping key as sigs.k8s.io/yaml turns it into a JSON key; floats are printed as float32. */

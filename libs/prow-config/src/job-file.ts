@@ -1,7 +1,8 @@
-import { GoTypes, decodeGo, fieldFor, type DecodeProblem, type GoStruct, type JobBase, type Periodic, type Postsubmit, type Presubmit } from '@ci-stack/prowjob-api';
+import { GoTypes, fieldFor, type GoStruct, type JobBase, type Periodic, type Postsubmit, type Presubmit } from '@ci-stack/prowjob-api';
+import type { DecodeProblem } from './go-decode';
 import { checkJobShape, type JobKind } from './job-shape';
 import type { Preset } from './merge';
-import { parseYamlText, type ParsedFile } from './parse';
+import { readYaml, type DecodedFile } from './parse';
 import type { ConfigProblem } from './problems';
 
 /** What one config file holds, read into Prow's types; plain data, so it can cross threads. */
@@ -16,22 +17,6 @@ export interface JobFileContents {
   document?: Record<string, unknown>;
 }
 
-const BEFORE_ANCHOR = ' \t\n[{,';
-const NOT_IN_ANCHOR = ' \t\r\n[]{},&';
-
-/**
- * Whether the text may hold a YAML anchor (`&name`), which aliases may share. Without one no object appears
- * twice, and decoding may reuse the parsed objects. Shell's `&&` is not an anchor.
- */
-function mayHaveAnchors(text: string): boolean {
-  for (let i = text.indexOf('&'); i !== -1; i = text.indexOf('&', i + 1)) {
-    const before = i === 0 ? '\n' : text[i - 1];
-    const after = text[i + 1];
-    if (BEFORE_ANCHOR.includes(before) && after !== undefined && !NOT_IN_ANCHOR.includes(after)) return true;
-  }
-  return false;
-}
-
 const KINDS = { presubmits: 'presubmit', postsubmits: 'postsubmit', periodics: 'periodic' } as const;
 
 /**
@@ -41,10 +26,10 @@ const KINDS = { presubmits: 'presubmit', postsubmits: 'postsubmit', periodics: '
 export function readConfigFile(file: string, text: string, root: GoStruct = GoTypes.jobConfig): JobFileContents {
   const problems: ConfigProblem[] = [];
   const out: JobFileContents = { file, presets: [], presubmits: [], postsubmits: [], periodics: [], problems };
-  const parsed = parseYamlText(file, text, problems);
-  if (!parsed) return out;
   const decodeProblems: DecodeProblem[] = [];
-  const doc = (decodeGo(parsed.data, root, decodeProblems, { reuse: !mayHaveAnchors(text) }) ?? {}) as Record<string, unknown>;
+  const parsed = readYaml(file, text, root, problems, decodeProblems);
+  if (!parsed) return out;
+  const doc = parsed.doc;
   const byJob = assignProblems(decodeProblems, parsed, problems);
   out.presets = (doc.presets as Preset[] | undefined) ?? [];
   for (const field of ['presubmits', 'postsubmits'] as const) {
@@ -72,7 +57,7 @@ interface JobFailure {
 /** Where a list of jobs comes from, and where its problems go. */
 interface JobList {
   kind: JobKind;
-  parsed: ParsedFile;
+  parsed: DecodedFile;
   problems: ConfigProblem[];
   orgRepo?: string;
 }
@@ -100,7 +85,7 @@ function checked(jobs: JobBase[], { kind, parsed, problems, orgRepo }: JobList, 
  * Files each decoding problem under its job (`presubmits\0org/repo` or `periodics`, then the job's index) with
  * a message naming the field within the job; a problem outside any job is reported for the file at once.
  */
-function assignProblems(found: DecodeProblem[], parsed: ParsedFile, problems: ConfigProblem[]): Map<string, Map<number, JobFailure[]>> {
+function assignProblems(found: DecodeProblem[], parsed: DecodedFile, problems: ConfigProblem[]): Map<string, Map<number, JobFailure[]>> {
   const byJob = new Map<string, Map<number, JobFailure[]>>();
   for (const { path, message } of found) {
     const field = typeof path[0] === 'string' ? fieldFor(GoTypes.jobConfig, path[0])?.name : undefined;

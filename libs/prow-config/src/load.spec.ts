@@ -5,7 +5,6 @@ import { newProwJob, periodicSpec, postsubmitSpec, presubmitSpec, type ProwJob }
 import { inspectProwConfig, loadProwConfig } from './load';
 import { ConfigLoadError, formatProblem } from './problems';
 import { generateProwConfig } from './testing';
-import { findWorkerScript } from './worker-processor';
 
 const EXAMPLES = resolve(__dirname, '../../../examples/prow');
 const GOLDEN = join(__dirname, '__golden__');
@@ -193,26 +192,17 @@ describe('golden ProwJobs', () => {
   });
 });
 
-describe('loading on worker threads', () => {
-  it('gives what loading on this thread gives: the same jobs, in the same order, and the same problems', async () => {
-    expect(findWorkerScript()?.file).toMatch(/parse-worker\.ts$/);
+describe('loading without keeping the jobs (check-config)', () => {
+  it('finds the same problems and counts as a load that keeps them', async () => {
     const paths = await generateProwConfig({ dir, jobs: 300, seed: 3 });
-    await writeFile(join(dir, 'jobs', 'broken.yaml'), 'presets:\n- labels: {preset-service-account: "true"}\n  env: [{name: X, value: y}]\nperiodics:\n- name: bad name\n  interval: 1h\n');
-    const here = await inspectProwConfig(paths, { workers: 0, now: () => new Date(0) });
-    const spread = await inspectProwConfig(paths, { workers: 2, now: () => new Date(0) });
-    expect(spread.problems).toEqual(here.problems);
-    expect(spread.problems.length).toBeGreaterThan(0);
-    expect(spread.counts).toEqual(here.counts);
-    const fixed = { ...paths };
-    await rm(join(dir, 'jobs', 'broken.yaml'));
-    const a = await loadProwConfig(fixed, { workers: 0 });
-    const b = await loadProwConfig(fixed, { workers: 2 });
-    expect(b.index.list()).toEqual(a.index.list());
-    for (const job of a.index.list({ type: 'presubmit' })) {
-      expect(b.index.presubmits(`${job.org}/${job.repo}`, job.name)).toEqual(a.index.presubmits(`${job.org}/${job.repo}`, job.name));
-    }
-    expect(b.presets).toEqual(a.presets);
-  }, 120_000);
+    await writeFile(join(dir, 'jobs', 'broken.yaml'), 'presets:\n- labels: {preset-service-account: "true"}\n  env: [{name: X, value: y}]\nperiodics:\n- name: bad name\n  interval: 1h\n- name: pull-repo0-job-0\n  interval: 1h\n');
+    const kept = await inspectProwConfig(paths, { now: () => new Date(0) });
+    const brief = await inspectProwConfig(paths, { keepJobs: false });
+    expect(brief.problems).toEqual(kept.problems);
+    expect(brief.problems.length).toBeGreaterThan(0);
+    expect(brief.counts).toEqual(kept.counts);
+    expect(brief.loaded).toBeUndefined();
+  });
 });
 
 describe('YAML anchors', () => {

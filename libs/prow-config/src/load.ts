@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { GoTypes, type Periodic, type Postsubmit, type Presubmit } from '@ci-stack/prowjob-api';
 import { branchersIntersect } from './branches';
 import type { PlankConfig, ProwConfig } from './config-types';
 import { listJobConfigFiles } from './files';
-import { finalizeSettings } from './finalize';
+import { finalizeSettings, type FinalizeSettings } from './finalize';
 import { readConfigFile, type JobFileContents } from './job-file';
-import { countJobs, finishFile, inThreadProcessor, sharedProcessor, type FileResult, type JobCounts, type JobFileProcessor } from './job-files';
+import { countJobs, finishFile, readJobFile, type FileResult, type JobCounts, type ReadFile } from './job-files';
 import { JobIndex } from './job-index';
 import type { Preset } from './merge';
 import { ConfigLoadError, type ConfigProblem } from './problems';
-import { findWorkerScript, workerProcessor } from './worker-processor';
 
 /** Where Prow's config lives: `--config-path` and `--job-config-path` (a file or a directory). */
 export interface ProwConfigPaths {
@@ -39,16 +37,7 @@ export interface LoadOptions {
   now?: () => Date;
   /** Keep the jobs to serve them (default); without, a load only reports problems and counts (check-config). */
   keepJobs?: boolean;
-  /**
-   * Worker threads that share reading and finalizing the job files with this thread: 0 does it all on this
-   * thread, yielding between files. Default: one per further core (up to 3) for a config of many files, none for
-   * a small one (starting a thread costs more than it saves).
-   */
-  workers?: number;
 }
-
-/** From this many job files on, the default is to read them on worker threads. */
-const FILES_FOR_WORKERS = 64;
 
 /** Jobs of every file, in the order Prow reads the files. */
 class Collected {
@@ -82,36 +71,47 @@ export async function loadProwConfig(paths: ProwConfigPaths, opts: Omit<LoadOpti
 
 /**
  * Loads Prow's config the way Prow does (read into Prow's types, default, apply decoration defaults and presets,
- * validate) and reports every problem with its file, line and job. Job files are read in two passes (all presets
- * must be known before any job is finalized), on worker threads for a large config; what runs on this thread
- * yields to the event loop between slices of work, so that a reload never blocks requests for long.
+ * validate) and reports every problem with its file, line and job. No job can be finalized before every file's
+ * presets are known: the job files are read first, only those that may hold presets parsed; then each file is
+ * finished (parsed, finalized). The work yields to the event loop between slices, so that a reload never blocks
+ * requests for long.
  */
 export async function inspectProwConfig(paths: ProwConfigPaths, opts: LoadOptions = {}): Promise<LoadReport> {
   const problems: ConfigProblem[] = [];
   const keepJobs = opts.keepJobs ?? true;
   const jobFiles = paths.jobConfigPath ? await listJobConfigFiles(paths.jobConfigPath, problems) : [];
   const slice = timeSlicer(SLICE_MS);
-  const processor = chooseProcessor(jobFiles.length, opts.workers, slice);
-  try {
-    const scanning = processor.scan(jobFiles);
-    const main = await readMain(paths.configPath, problems);
-    const presets = [...(main?.presets ?? []), ...(await scanning).flat()];
-    const config = main?.document ? configFrom(main.document, paths.configPath, problems) : undefined;
-    const settings = config ? finalizeSettings(config, presets) : undefined;
-    const mainResult = main && settings ? finishFile({ file: paths.configPath, contents: main }, settings, keepJobs) : undefined;
-    const { jobs, counts } = collect(main, mainResult, await processor.finish(settings, keepJobs), problems);
+  const main = await readMain(paths.configPath, problems);
+  const read: ReadFile[] = [];
+  for (const file of jobFiles) {
     await slice();
-    problems.push(...presetProblems(presets));
-    if (!config || !settings) return { problems, counts };
-    await slice();
-    validateDuplicates(jobs, problems);
-    if (!keepJobs || problems.length > 0) return { problems, counts };
-    const index = new JobIndex(jobs.presubmits, jobs.postsubmits, jobs.periodics);
-    const now = opts.now ?? (() => new Date());
-    return { problems, counts, loaded: { config, index, presets, files: [paths.configPath, ...jobFiles], loadedAt: now() } };
-  } finally {
-    await processor.close();
+    read.push(readJobFile(file));
   }
+  const presets = [...(main?.presets ?? []), ...read.flatMap((r) => r.contents?.presets ?? [])];
+  const config = main?.document ? configFrom(main.document, paths.configPath, problems) : undefined;
+  const settings = config ? finalizeSettings(config, presets) : undefined;
+  const mainResult = main && settings ? finishFile({ file: paths.configPath, contents: main }, settings, keepJobs) : undefined;
+  const { jobs, counts } = collect(main, mainResult, await finishAll(read, settings, keepJobs, slice), problems);
+  await slice();
+  problems.push(...presetProblems(presets));
+  if (!config || !settings) return { problems, counts };
+  await slice();
+  validateDuplicates(jobs, problems);
+  if (!keepJobs || problems.length > 0) return { problems, counts };
+  const index = new JobIndex(jobs.presubmits, jobs.postsubmits, jobs.periodics);
+  const now = opts.now ?? (() => new Date());
+  return { problems, counts, loaded: { config, index, presets, files: [paths.configPath, ...jobFiles], loadedAt: now() } };
+}
+
+/** Each file's jobs and problems, in file order; its text and parse are dropped as soon as it is finished. */
+async function finishAll(read: ReadFile[], settings: FinalizeSettings | undefined, keepJobs: boolean, slice: () => Promise<void>): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  for (let i = 0; i < read.length; i++) {
+    await slice();
+    results.push(finishFile(read[i], settings, keepJobs));
+    read[i] = { file: read[i].file };
+  }
+  return results;
 }
 
 /**
@@ -131,17 +131,6 @@ function collect(main: JobFileContents | undefined, mainResult: FileResult | und
     jobs.add(result);
   }
   return { jobs, counts };
-}
-
-/**
- * The job files go to `workers` worker threads and this thread, dealt out in turn; with no worker (or no worker
- * script to run), this thread does them all.
- */
-function chooseProcessor(files: number, workers: number | undefined, slice: () => Promise<void>): JobFileProcessor {
-  const count = workers ?? (files >= FILES_FOR_WORKERS ? Math.min(availableParallelism() - 1, 3) : 0);
-  const script = count > 0 ? findWorkerScript() : undefined;
-  if (!script) return inThreadProcessor(slice);
-  return sharedProcessor([inThreadProcessor(slice), ...Array.from({ length: count }, () => workerProcessor(script))]);
 }
 
 /** config.yaml: Prow's Config type, whose jobs and presets come before every job file's. */

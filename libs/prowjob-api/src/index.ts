@@ -14,5 +14,4 @@ export {
 export { canonicalGoDuration, formatGoDuration, parseGoDuration } from './go-duration';
 export { canonicalQuantity } from './quantity';
 export { GoTypes, GO_TYPES_VERSIONS, fieldFor, foldKey, type GoField, type GoStruct, type GoType } from './go-types';
-export { YamlFloat, decodeGo, formatFloat32, goDurationString, type DecodeProblem } from './go-decode';
 export { encodeGo } from './go-encode';

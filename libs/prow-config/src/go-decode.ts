@@ -2,9 +2,7 @@
 // exactly or else case-insensitively, unknown keys are dropped, YAML numbers and booleans become strings where
 // the field is a string (only where sigs.k8s.io/yaml can see that it is), anything else of the wrong type is an
 // error, and quantities and durations come out in the form Go writes them back.
-import { canonicalGoDuration } from './go-duration';
-import { fieldFor, type GoStruct, type GoType } from './go-types';
-import { canonicalQuantity } from './quantity';
+import { canonicalGoDuration, canonicalQuantity, fieldFor, type GoStruct, type GoType } from '@ci-stack/prowjob-api';
 
 /**
  * A YAML float that Go would print differently from the integer with the same value: an integral float of at
@@ -24,11 +22,6 @@ export interface DecodeProblem {
 export interface DecodeOptions {
   /** The type sigs.k8s.io/yaml sees at the top; the decoded type unless the caller knows better. */
   hint?: GoType;
-  /**
-   * The value holds no object twice (it came from YAML without aliases) and may be changed: its objects are
-   * reused for the result where their keys already are Go's field names, which saves copying them.
-   */
-  reuse?: boolean;
 }
 
 /**
@@ -37,13 +30,13 @@ export interface DecodeOptions {
  * Problems are added to `problems`; the value is still decoded as far as it goes, as Go does.
  */
 export function decodeGo(value: unknown, type: GoType, problems: DecodeProblem[], opts: DecodeOptions = {}): unknown {
-  return new Decoder(problems, opts.reuse ?? false).decode(value, type, opts.hint ?? type, undefined);
+  return new Decoder(problems).decode(value, type, opts.hint ?? type, undefined);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof YamlFloat);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof YamlFloat);
 
 /** What a problem message calls a JSON value's type. */
-function jsonTypeName(v: unknown): string {
+export function jsonTypeName(v: unknown): string {
   if (Array.isArray(v)) return 'list';
   if (v instanceof YamlFloat || typeof v === 'number') return 'number';
   if (typeof v === 'object') return 'mapping';
@@ -68,14 +61,35 @@ const EXPECTED: Record<string, string> = {
   slice: 'a list',
 };
 
-class Decoder {
-  private readonly path: Array<string | number> = [];
+/** The path being decoded and the problems found, and what every decoder does with a scalar or a misfit. */
+export class DecodeContext {
+  protected readonly path: Array<string | number> = [];
 
-  constructor(
-    private readonly problems: DecodeProblem[],
-    private readonly reuse: boolean,
-  ) {}
+  constructor(protected readonly problems: DecodeProblem[]) {}
 
+  /** A scalar (after coercion) decoded into a scalar kind: its Go value, or `existing` and a problem. */
+  protected scalar(v: unknown, kind: string, existing: unknown): unknown {
+    if (v instanceof YamlFloat) v = v.value;
+    if (typeof v === 'number' && !Number.isFinite(v)) return this.problem(`unsupported value ${String(v)}`, existing);
+    const accepts = ACCEPTS[kind];
+    if (accepts) return accepts(v) ? v : this.wrong(v, kind, existing);
+    const out = CONVERTS[kind]?.(v);
+    if (out !== undefined) return out;
+    return typeof v === 'string' ? this.problem(`must be ${EXPECTED[kind]}, got ${JSON.stringify(v)}`, existing) : this.wrong(v, kind, existing);
+  }
+
+  /** A value of the wrong JSON type for `kind` (a scalar kind, or struct, map or slice). */
+  protected wrong(v: unknown, kind: string, existing: unknown): unknown {
+    return this.problem(`must be ${EXPECTED[kind]}, got ${jsonTypeName(v)}`, existing);
+  }
+
+  protected problem(message: string, existing: unknown): unknown {
+    this.problems.push({ path: [...this.path], message });
+    return existing;
+  }
+}
+
+class Decoder extends DecodeContext {
   decode(raw: unknown, t: GoType, hint: GoType | undefined, existing: unknown): unknown {
     if (raw === null || raw === undefined) return decodeNull(t, existing);
     const v = coerce(raw, hint);
@@ -98,7 +112,6 @@ class Decoder {
   private struct(v: Record<string, unknown>, t: GoStruct, hint: GoType | undefined, existing: unknown): Record<string, unknown> {
     const keys = Object.keys(v);
     const folded = hasFoldedKey(t, keys);
-    if (this.reuse && !folded && existing === undefined) return this.structInPlace(v, t, hint, keys);
     const out: Record<string, unknown> = isObject(existing) ? existing : {};
     // Two keys for one field (`name` and `NAME`): Go sees the keys sorted, and the last one wins.
     if (folded && hasFoldedTwins(t, keys)) keys.sort();
@@ -115,34 +128,14 @@ class Decoder {
     return out;
   }
 
-  /** A struct whose keys all are exact field names (or unknown, dropped), decoded into the object itself. */
-  private structInPlace(v: Record<string, unknown>, t: GoStruct, hint: GoType | undefined, keys: string[]): Record<string, unknown> {
-    const target = hintTarget(hint);
-    for (const key of keys) {
-      const field = t.exact.get(key);
-      if (!field) {
-        delete v[key];
-        continue;
-      }
-      this.path.push(key);
-      const before = v[key];
-      const value = this.decode(before, field.type, target === t ? field.hint : childHint(target, key), undefined);
-      this.path.pop();
-      if (value === undefined) delete v[key];
-      else if (value !== before) v[key] = value;
-    }
-    return v;
-  }
-
   private map(v: Record<string, unknown>, elem: GoType, hint: GoType | undefined, existing: unknown): Record<string, unknown> {
-    const out: Record<string, unknown> = isObject(existing) ? existing : this.reuse ? v : {};
+    const out: Record<string, unknown> = isObject(existing) ? existing : {};
     const target = hintTarget(hint);
     for (const key of Object.keys(v)) {
       this.path.push(key);
-      const before = v[key];
-      const value = this.decode(before, elem, childHint(target, key), undefined) ?? zeroOf(elem) ?? null;
+      const value = this.decode(v[key], elem, childHint(target, key), undefined) ?? zeroOf(elem) ?? null;
       this.path.pop();
-      if (out !== v || value !== before) setOwn(out, key, value);
+      setOwn(out, key, value);
     }
     return out;
   }
@@ -150,12 +143,11 @@ class Decoder {
   private slice(v: unknown[], elem: GoType, hint: GoType | undefined, existing: unknown): unknown[] {
     const before = Array.isArray(existing) ? existing : [];
     const itemHint = itemHintOf(hint);
-    const out = this.reuse && existing === undefined ? v : new Array<unknown>(v.length);
+    const out = new Array<unknown>(v.length);
     for (let i = 0; i < v.length; i++) {
       this.path.push(i);
       // Go decodes into the elements a slice already has (it only matters when two keys name one field).
-      const value = this.decode(v[i], elem, itemHint, before[i]) ?? zeroOf(elem) ?? null;
-      if (out !== v || value !== v[i]) out[i] = value;
+      out[i] = this.decode(v[i], elem, itemHint, before[i]) ?? zeroOf(elem) ?? null;
       this.path.pop();
     }
     return out;
@@ -166,35 +158,16 @@ class Decoder {
     if (v instanceof YamlFloat) return v.value;
     if (typeof v === 'number' && !Number.isFinite(v)) return this.problem(`unsupported value ${String(v)}`, undefined);
     if (Array.isArray(v)) {
-      const out = this.reuse ? v : new Array<unknown>(v.length);
+      const out = new Array<unknown>(v.length);
       for (let i = 0; i < v.length; i++) out[i] = this.plain(v[i]);
       return out;
     }
     if (isObject(v)) {
-      const out: Record<string, unknown> = this.reuse ? v : {};
+      const out: Record<string, unknown> = {};
       for (const key of Object.keys(v)) setOwn(out, key, this.plain(v[key]));
       return out;
     }
     return v;
-  }
-
-  private scalar(v: unknown, kind: string, existing: unknown): unknown {
-    if (v instanceof YamlFloat) v = v.value;
-    if (typeof v === 'number' && !Number.isFinite(v)) return this.problem(`unsupported value ${String(v)}`, existing);
-    const accepts = ACCEPTS[kind];
-    if (accepts) return accepts(v) ? v : this.wrong(v, kind, existing);
-    const out = CONVERTS[kind]?.(v);
-    if (out !== undefined) return out;
-    return typeof v === 'string' ? this.problem(`must be ${EXPECTED[kind]}, got ${JSON.stringify(v)}`, existing) : this.wrong(v, kind, existing);
-  }
-
-  private wrong(v: unknown, kind: string, existing: unknown): unknown {
-    return this.problem(`must be ${EXPECTED[kind]}, got ${jsonTypeName(v)}`, existing);
-  }
-
-  private problem(message: string, existing: unknown): unknown {
-    this.problems.push({ path: [...this.path], message });
-    return existing;
   }
 }
 
@@ -219,12 +192,12 @@ const CONVERTS: Record<string, (v: unknown) => string | undefined> = {
 };
 
 /** JSON null: nil for pointers, slices, maps and interfaces; anything else keeps its value. */
-function decodeNull(t: GoType, existing: unknown): unknown {
+export function decodeNull(t: GoType, existing: unknown): unknown {
   return t.kind === 'ptr' || t.kind === 'slice' || t.kind === 'map' || t.kind === 'any' ? undefined : existing;
 }
 
 /** The zero value Go puts in a slice or map element that got null, or undefined for nil. */
-function zeroOf(t: GoType): unknown {
+export function zeroOf(t: GoType): unknown {
   switch (t.kind) {
     case 'struct':
       return {};
@@ -266,13 +239,13 @@ function hasFoldedTwins(t: GoStruct, keys: string[]): boolean {
 }
 
 /** Sets a key on a plain object, `__proto__` included. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
 /** What sigs.k8s.io/yaml takes the target to be: pointers followed; types with their own JSON form give nothing. */
-function hintTarget(hint: GoType | undefined): GoType | undefined {
+export function hintTarget(hint: GoType | undefined): GoType | undefined {
   let t = hint;
   while (t?.kind === 'ptr') t = t.elem;
   if (!t || (t.kind !== 'struct' && t.kind !== 'map' && t.kind !== 'slice' && t.kind !== 'string')) return undefined;
@@ -280,18 +253,18 @@ function hintTarget(hint: GoType | undefined): GoType | undefined {
 }
 
 /** The hint for the value under `key`, given the parent's resolved hint target. */
-function childHint(t: GoType | undefined, key: string): GoType | undefined {
+export function childHint(t: GoType | undefined, key: string): GoType | undefined {
   if (t?.kind === 'struct') return fieldFor(t, key)?.hint;
   return t?.kind === 'map' ? t.elem : undefined;
 }
 
-function itemHintOf(hint: GoType | undefined): GoType | undefined {
+export function itemHintOf(hint: GoType | undefined): GoType | undefined {
   const t = hintTarget(hint);
   return t?.kind === 'slice' ? t.elem : undefined;
 }
 
 /** A YAML number or boolean where sigs.k8s.io/yaml sees a string field becomes the text Go prints for it. */
-function coerce(v: unknown, hint: GoType | undefined): unknown {
+export function coerce(v: unknown, hint: GoType | undefined): unknown {
   if ((typeof v === 'object' && !(v instanceof YamlFloat)) || typeof v === 'string' || hintTarget(hint)?.kind !== 'string') return v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v instanceof YamlFloat) return formatFloat32(v.value);

@@ -1,5 +1,5 @@
+import { GoTypes } from '@ci-stack/prowjob-api';
 import { decodeGo, type DecodeProblem } from './go-decode';
-import { GoTypes } from './go-types';
 
 const podSpec = GoTypes.struct('core/v1.PodSpec');
 const preset = GoTypes.struct('pkg/config.Preset');
