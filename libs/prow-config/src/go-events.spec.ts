@@ -44,7 +44,7 @@ describe('decoding from parser events', () => {
       expect({ file, fast: both.fast }).toEqual({ file, fast: both.generic });
       expect(both.fastProblems).toEqual(both.genericProblems);
     }
-  });
+  }, 60_000);
 
   const shapes: ConfigShape[] = ['preset-order', 'decoration-entries', 'decoration-map', 'zero-values', 'key-case'];
   it.each(shapes)('gives what the generic path gives, or gives up, on the %s shape', async (shape) => {

@@ -106,7 +106,7 @@ describe('scanPlainYaml', () => {
       if (agrees(text)) given++;
     }
     expect(given).toBeGreaterThan(500); // the scanner takes a good share, not just the trivial ones
-  });
+  }, 60_000);
 
   describe('on whole configs', () => {
     let dir: string;
@@ -122,13 +122,13 @@ describe('scanPlainYaml', () => {
       const entries = await readdir(paths.jobConfigPath, { recursive: true, withFileTypes: true });
       const files = [paths.configPath, ...entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))];
       for (const file of files) expect({ file, taken: agrees(await readFile(file, 'utf8')) }).toEqual({ file, taken: true });
-    });
+    }, 60_000);
 
     const corpora = [join(__dirname, '__golden__', 'go-reading'), join(__dirname, '..', '..', '..', 'tests', 'integration', 'fixtures', 'test-infra')];
     it.each(corpora.filter(existsSync))('agrees with js-yaml on every file in %s', (root) => {
       const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f));
       expect(files.length).toBeGreaterThan(10);
       for (const file of files) agrees(readFileSync(join(root, file), 'utf8'));
-    });
+    }, 60_000);
   });
 });
