@@ -14,6 +14,7 @@ import { listen } from '@ci-stack/service-kit';
 import { FakeClock, freePort, silentLogger } from '@ci-stack/service-kit/testing';
 import { createApp } from './app';
 import { TokenAuth } from './auth';
+import { alwaysLeader } from './leadership';
 import { createCluster } from './create-cluster';
 import { createMetrics } from './metrics';
 import { startSweeper } from './sweeper';
@@ -164,7 +165,7 @@ describe('leases, holds and the queue', () => {
     await request(app).get('/holdcluster?cluster=c2&hours=1');
     clock.advance(3 * HOUR);
     await request(app).get('/heartbeat?cluster=c1&build=1').expect(200);
-    const sweeper = startSweeper({ pool, intervalMs: 60_000, metrics, logger: silentLogger() });
+    const sweeper = startSweeper({ pool, intervalMs: 60_000, metrics, logger: silentLogger(), leadership: alwaysLeader });
     await sweeper.stop();
     const state = (await request(app).get('/clusters')).body.clusters;
     expect(state.map((c: { name: string; state: string }) => [c.name, c.state])).toEqual([['c1', 'testing'], ['c2', 'finished']]);
@@ -331,8 +332,8 @@ describe('names that are Object.prototype keys', () => {
 
   it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('%s is an unknown parameter, in the query and in a JSON body', async (param) => {
     const { app } = setup();
-    await request(app).get(`/getvacant?build=1&job=e2e&${param}=x`).expect(400, `unknown parameter ${param}; this call takes build, job, region, wait`);
-    await request(app).post('/getvacant').type('json').send(`{"build":"1","job":"e2e","${param}":"x"}`).expect(400, `unknown parameter ${param}; this call takes build, job, region, wait`);
+    await request(app).get(`/getvacant?build=1&job=e2e&${param}=x`).expect(400, `unknown parameter ${param}; this call takes build, job, region, wait, labels`);
+    await request(app).post('/getvacant').type('json').send(`{"build":"1","job":"e2e","${param}":"x"}`).expect(400, `unknown parameter ${param}; this call takes build, job, region, wait, labels`);
     await request(app).get(`/clusters?${param}=1`).expect(400, `unknown parameter ${param}; this call takes none`);
   });
 });

@@ -1,11 +1,12 @@
 import express, { type Express, type Request, type Response } from 'express';
-import type { ClusterPool } from '@ci-stack/pool';
-import { allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
+import type { Cluster, ClusterPool } from '@ci-stack/pool';
+import { errorHandler, healthRoutes, httpMetrics, requestContext, type Logger, type ReadinessCheck } from '@ci-stack/service-kit';
 import { adminCallRoutes } from './admin-calls';
 import type { Auth } from './calls';
 import type { CreateClusterRequest, TriggerAnswer } from './create-cluster';
 import { e2eCallRoutes } from './e2e-calls';
 import { getVacantRoutes } from './getvacant';
+import type { ProvisionCall } from './job-follower';
 import type { PoolMetrics } from './metrics';
 import { poolRoutes } from './pool-routes';
 import { shellClientRoutes } from './shell-client';
@@ -17,9 +18,15 @@ export interface AppDeps {
   logger: Logger;
   auth?: Auth;
   createCluster: (req: CreateClusterRequest) => Promise<TriggerAnswer>;
+  /** createcluster with cluster=: records the cluster as provisioning and triggers its creation job. */
+  provision?: (req: ProvisionCall) => Promise<{ cluster: Cluster; answer: TriggerAnswer }>;
+  /** Asks the background work to run soon (a cluster went to cleaning here). */
+  wake?: () => void;
   maxWaitMs: number;
   /** Resolves when the store can be read and trusted; its error is what `/readyz` reports. */
   ready: () => Promise<void>;
+  /** Checks shown in /readyz that do not make the replica unready (a bad inventory keeps the last good one). */
+  advisories?: () => Record<string, ReadinessCheck>;
 }
 
 /** The cimaster HTTP API: the original GET calls (POST works too), plain text by default, JSON on request. */
@@ -29,7 +36,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext({ logger: deps.logger }));
   app.use(httpMetrics({ registry: deps.metrics.registry, prefix: 'cimaster_' }));
   app.use(shellClientRoutes(deps.pool));
-  app.use(healthRoutes({ ready: () => deps.ready().then(() => allReady({ store: { ok: true } }), (err: Error) => allReady({ store: { ok: false, message: err.message } })) }));
+  app.use(
+    healthRoutes({
+      ready: async () => {
+        const store: ReadinessCheck = await deps.ready().then(
+          () => ({ ok: true }),
+          (err: Error) => ({ ok: false, message: err.message }),
+        );
+        return { ready: store.ok, checks: { store, ...deps.advisories?.() } };
+      },
+    }),
+  );
   app.use(express.json({ limit: '16kb' }));
   app.use(express.urlencoded({ limit: '16kb', extended: false }));
   app.use(getVacantRoutes(deps));

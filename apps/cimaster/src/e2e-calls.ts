@@ -4,13 +4,14 @@ import { callRouter, type Auth } from './calls';
 import { clusterView, reply } from './views';
 
 /** The calls e2e pods and people make on a cluster they got: finish, heartbeat, hold and release. */
-export function e2eCallRoutes(deps: { pool: ClusterPool; auth?: Auth }): Router {
+export function e2eCallRoutes(deps: { pool: ClusterPool; auth?: Auth; wake?: () => void }): Router {
   const { pool } = deps;
   return callRouter(deps.auth, {
     finishtest: {
       role: 'e2e',
       handle: async (req, res, p) => {
         const { cluster, alreadyFinished } = await pool.finish(p.cluster, p.build);
+        if (cluster.state === 'cleaning' && !alreadyFinished) deps.wake?.();
         reply(req, res, 200, `cluster ${cluster.name} is finished${alreadyFinished ? ' already' : ' successfully'}`, { cluster: clusterView(cluster), already_finished: alreadyFinished });
       },
     },
@@ -34,6 +35,7 @@ export function e2eCallRoutes(deps: { pool: ClusterPool; auth?: Auth }): Router 
         // With auth on, a hold someone named is theirs (or an admin's) to release; the pool checks it in the write.
         const releaser = deps.auth && caller.role !== 'admin' ? { user: caller.identity ?? p.user } : undefined;
         const cluster = await pool.release(p.cluster, releaser);
+        if (cluster.state === 'cleaning') deps.wake?.();
         reply(req, res, 200, `cluster ${cluster.name} is released successfully`, { cluster: clusterView(cluster) });
       },
     },

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { NoCapacityError, type ClusterPool } from '@ci-stack/pool';
+import { NoCapacityError, assertLabels, type ClusterPool } from '@ci-stack/pool';
 import { DomainError, ValidationError } from '@ci-stack/service-kit';
 import { callRouter, type Auth } from './calls';
 import type { PoolMetrics } from './metrics';
@@ -31,7 +31,8 @@ export function getVacantRoutes(deps: GetVacantDeps): Router {
           if (!res.writableFinished) gone.abort();
         });
         try {
-          const got = await pool.getVacant({ build: p.build, job: p.job, region: p.region, waitMs, signal: gone.signal });
+          const labels = p.labels === undefined ? undefined : assertLabels('labels', p.labels, { selector: true });
+          const got = await pool.getVacant({ build: p.build, job: p.job, region: p.region, labels, waitMs, signal: gone.signal });
           metrics.getVacant.inc({ outcome: 'allocated' });
           if (got.queued) metrics.waitSeconds.observe({ outcome: 'allocated' }, got.waitedMs / 1000);
           req.log.info({ cluster: got.cluster.name, build: p.build, job: p.job, waitedMs: got.waitedMs }, 'cluster allocated');

@@ -6,7 +6,10 @@ import { createPoolStore, type StoreConfig } from '@ci-stack/pool-store';
 import { OptionsError, createLogger, serve, startMetricsServer, systemClock } from '@ci-stack/service-kit';
 import { createApp } from './app';
 import { TokenAuth } from './auth';
-import { createCluster } from './create-cluster';
+import { createCluster, manualTriggerJobs } from './create-cluster';
+import { InventoryFile } from './inventory';
+import { alwaysLeader } from './leadership';
+import { startLifecycle } from './lifecycle';
 import { createMetrics } from './metrics';
 import { loadOptions, type CimasterOptions } from './options';
 import { startSweeper } from './sweeper';
@@ -36,8 +39,10 @@ async function main(): Promise<void> {
   }
   const opts = parsed.values;
   const logger = createLogger({ service: 'cimaster', level: opts.logLevel });
+  const inventory = opts.inventory ? new InventoryFile(opts.inventory, () => metrics.inventoryReloadErrors.inc()) : undefined;
+  await inventory?.start(); // a bad inventory stops the start: fix the file
   // The gauges read the store lazily, at scrape time; the write hooks feed the store histograms.
-  const metrics = createMetrics(() => store.read());
+  const metrics = createMetrics(() => store.read(), { inventoryError: () => inventory?.lastError });
   const store = createPoolStore(await storeConfig(opts), {
     clock: systemClock,
     onWrite: (seconds, outcome) => {
@@ -46,7 +51,8 @@ async function main(): Promise<void> {
     },
   });
   await store.read(); // fail fast on an unreachable or unreadable store
-  const pool = new ClusterPool({ store, clock: systemClock, leaseMs: opts.testLease, holdMs: opts.holdDuration, maxHoldMs: opts.maxHoldDuration });
+  const cleanup = opts.cleanupJob ? { maxAttempts: opts.cleanupAttempts } : undefined;
+  const pool = new ClusterPool({ store, clock: systemClock, leaseMs: opts.testLease, holdMs: opts.holdDuration, maxHoldMs: opts.maxHoldDuration, cleanup });
   const auth = opts.authConfig ? new TokenAuth(opts.authConfig) : undefined;
   await auth?.start();
   const tokenFile = opts.manualTriggerTokenFile;
@@ -56,6 +62,10 @@ async function main(): Promise<void> {
     token: tokenFile ? async () => (await readFile(tokenFile, 'utf8')).trim() : undefined,
   });
   const creation = { client: manualTrigger, org: opts.createClusterOrg, repo: opts.createClusterRepo, job: opts.createClusterJob };
+  // One process leads until leader election (a Lease, a Redis lock) is configured.
+  const leadership = alwaysLeader;
+  const jobs = manualTriggerJobs({ client: manualTrigger, org: opts.createClusterOrg, repo: opts.createClusterRepo });
+  const lifecycle = startLifecycle(opts, { pool, jobs, clock: systemClock, logger, metrics, leadership, inventory });
   const app = createApp({
     pool,
     metrics,
@@ -64,8 +74,11 @@ async function main(): Promise<void> {
     maxWaitMs: opts.maxWait,
     ready: async () => void (await store.read()),
     createCluster: (req) => createCluster(creation, req),
+    advisories: lifecycle.advisories,
+    provision: (req) => lifecycle.follower.provision(req),
+    wake: () => lifecycle.loop.wake(),
   });
-  const sweeper = startSweeper({ pool, intervalMs: opts.sweepInterval, metrics, logger });
+  const sweeper = startSweeper({ pool, intervalMs: opts.sweepInterval, metrics, logger, leadership });
   const metricsServer = await startMetricsServer({ registry: metrics.registry, port: opts.metricsPort, host: opts.host });
   await serve({
     app,
@@ -73,9 +86,9 @@ async function main(): Promise<void> {
     host: opts.host,
     logger,
     gracePeriodMs: opts.gracePeriod,
-    onShutdown: [() => sweeper.stop(), () => store.close(), async () => auth?.close(), async () => void metricsServer.close()],
+    onShutdown: [() => sweeper.stop(), () => lifecycle.loop.stop(), () => store.close(), async () => auth?.close(), async () => inventory?.close(), async () => void metricsServer.close()],
   });
-  logger.info({ port: opts.port, metricsPort: opts.metricsPort, store: opts.store, auth: Boolean(auth) }, 'cimaster listening');
+  logger.info({ port: opts.port, metricsPort: opts.metricsPort, store: opts.store, auth: Boolean(auth), cleanupJob: opts.cleanupJob, inventory: opts.inventory }, 'cimaster listening');
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PoolState } from '@ci-stack/pool';
+import type { JobResult, PoolState } from '@ci-stack/pool';
 
 /** cimaster's metrics; names start with `cimaster_`. Gauges of current state are computed at scrape time. */
 export interface PoolMetrics {
@@ -9,9 +9,19 @@ export interface PoolMetrics {
   storeWriteSeconds: Histogram<'outcome'>;
   storeConflicts: Counter;
   expirations: Counter<'kind'>;
+  provisions: Counter<'outcome'>;
+  provisionSeconds: Histogram<'outcome'>;
+  cleanups: Counter<'outcome'>;
+  cleanupSeconds: Histogram<'outcome'>;
+  finishToVacantSeconds: Histogram;
+  jobTriggerFailures: Counter<'kind' | 'reason'>;
+  inventoryReloadErrors: Counter;
 }
 
-export function createMetrics(snapshot: () => Promise<PoolState>): PoolMetrics {
+/** Creation jobs take minutes to an hour; cleanups seconds to many minutes. */
+const JOB_BUCKETS = [5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+
+export function createMetrics(snapshot: () => Promise<PoolState>, opts: { inventoryError?: () => string | undefined } = {}): PoolMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cimaster_' });
   new Gauge({
@@ -40,6 +50,22 @@ export function createMetrics(snapshot: () => Promise<PoolState>): PoolMetrics {
       this.set((await snapshot()).queue.length);
     },
   });
+  new Gauge({
+    name: 'cimaster_quarantined_clusters',
+    help: 'Clusters quarantined after failing cleanup; an admin enables or deletes them.',
+    registers: [registry],
+    async collect() {
+      this.set([...(await snapshot()).clusters.values()].filter((c) => c.state === 'quarantined').length);
+    },
+  });
+  new Gauge({
+    name: 'cimaster_inventory_invalid_files',
+    help: '1 while the inventory file on disk is invalid and the last good one is in force, else 0.',
+    registers: [registry],
+    collect() {
+      this.set(opts.inventoryError?.() ? 1 : 0);
+    },
+  });
   return {
     registry,
     getVacant: new Counter({ name: 'cimaster_getvacant_total', help: 'getvacant answers by outcome (allocated, no_capacity, invalid, error).', labelNames: ['outcome'], registers: [registry] }),
@@ -59,5 +85,26 @@ export function createMetrics(snapshot: () => Promise<PoolState>): PoolMetrics {
     }),
     storeConflicts: new Counter({ name: 'cimaster_store_conflicts_total', help: 'Pool writes retried because another replica wrote first.', registers: [registry] }),
     expirations: new Counter({ name: 'cimaster_expirations_total', help: 'Testing leases and holds that expired, by kind (lease, hold).', labelNames: ['kind'], registers: [registry] }),
+    provisions: new Counter({ name: 'cimaster_provisions_total', help: 'Cluster creations that ended, by outcome (provisioned, failed).', labelNames: ['outcome'], registers: [registry] }),
+    provisionSeconds: new Histogram({ name: 'cimaster_provision_duration_seconds', help: 'Time from createcluster to the end of the creation job, by outcome.', labelNames: ['outcome'], buckets: JOB_BUCKETS, registers: [registry] }),
+    cleanups: new Counter({ name: 'cimaster_cleanups_total', help: 'Cleanup runs that ended, by outcome (cleaned, retried, quarantined).', labelNames: ['outcome'], registers: [registry] }),
+    cleanupSeconds: new Histogram({ name: 'cimaster_cleanup_duration_seconds', help: 'Time a cluster spent cleaning, by how it ended (cleaned, quarantined).', labelNames: ['outcome'], buckets: JOB_BUCKETS, registers: [registry] }),
+    finishToVacantSeconds: new Histogram({ name: 'cimaster_finish_to_vacant_seconds', help: 'Time from finishtest (or lease expiry) to vacant again, through the cleanup job.', buckets: JOB_BUCKETS, registers: [registry] }),
+    jobTriggerFailures: new Counter({ name: 'cimaster_job_trigger_failures_total', help: 'Creation and cleanup jobs manual-trigger did not run, by kind and reason (unavailable, refused).', labelNames: ['kind', 'reason'], registers: [registry] }),
+    inventoryReloadErrors: new Counter({ name: 'cimaster_inventory_reload_errors_total', help: 'Reloads of the inventory file that found it invalid (the last good one stays in force).', registers: [registry] }),
   };
+}
+
+/** Counts and times one applied job outcome. */
+export function recordJobOutcome(metrics: PoolMetrics, result: JobResult, now: Date): void {
+  const seconds = (now.getTime() - Date.parse(result.stayStarted)) / 1000;
+  if (result.run.kind === 'create') {
+    metrics.provisions.inc({ outcome: result.result });
+    metrics.provisionSeconds.observe({ outcome: result.result }, seconds);
+    return;
+  }
+  metrics.cleanups.inc({ outcome: result.result === 'retrying' ? 'retried' : result.result });
+  if (result.result === 'retrying') return;
+  metrics.cleanupSeconds.observe({ outcome: result.result }, seconds);
+  if (result.result === 'cleaned') metrics.finishToVacantSeconds.observe(seconds);
 }

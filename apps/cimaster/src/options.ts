@@ -19,6 +19,13 @@ export const CIMASTER_OPTIONS: readonly OptionSpec[] = [
   { name: 'create-cluster-org', env: 'CREATE_CLUSTER_ORG', type: 'string', default: 'tess', help: 'Org of the cluster-creation job.' },
   { name: 'create-cluster-repo', env: 'CREATE_CLUSTER_REPO', type: 'string', default: 'tessops', help: 'Repo of the cluster-creation job.' },
   { name: 'create-cluster-job', env: 'CREATE_CLUSTER_JOB', type: 'string', default: 'sddz-e2e-k8s-1.32', help: 'Name of the cluster-creation job.' },
+  { name: 'create-cluster-branch', env: 'CREATE_CLUSTER_BRANCH', type: 'string', default: 'master', help: 'Branch the creation and cleanup jobs run on (createcluster branch= overrides it).' },
+  { name: 'provision-timeout', env: 'PROVISION_TIMEOUT', type: 'duration', default: 2 * 3_600_000, min: 1000, help: 'A creation job that has not ended in this long marks its cluster failed.' },
+  { name: 'cleanup-job', env: 'CLEANUP_JOB', type: 'string', help: 'Cleanup job (same org/repo as the creation job); set, finishtest and lease expiry clean a cluster before it is vacant again.' },
+  { name: 'cleanup-attempts', env: 'CLEANUP_ATTEMPTS', type: 'int', default: 3, min: 1, max: 100, help: 'Cleanup runs before a cluster is quarantined.' },
+  { name: 'cleanup-timeout', env: 'CLEANUP_TIMEOUT', type: 'duration', default: 3_600_000, min: 1000, help: 'A cleanup run that has not ended in this long counts as failed.' },
+  { name: 'inventory', env: 'INVENTORY', type: 'string', help: 'Inventory file (YAML, usually a mounted ConfigMap): clusters and pool targets; reloaded on change.' },
+  { name: 'job-poll-interval', env: 'JOB_POLL_INTERVAL', type: 'duration', default: 10_000, min: 100, help: 'How often creation and cleanup jobs are polled, and the inventory and targets reconciled.' },
   { name: 'create-cluster-timeout', env: 'CREATE_CLUSTER_TIMEOUT', type: 'duration', default: 30_000, min: 1000, help: 'How long to wait for manual-trigger.' },
   { name: 'hold-duration', env: 'HOLD_DURATION', type: 'duration', default: 6 * 3_600_000, min: 60_000, help: 'Hold time when holdcluster gives no hours.' },
   { name: 'max-hold-duration', env: 'MAX_HOLD_DURATION', type: 'duration', default: 72 * 3_600_000, min: 60_000, help: 'Longest hold anyone may ask for.' },
@@ -49,6 +56,13 @@ export interface CimasterOptions {
   createClusterRepo: string;
   createClusterJob: string;
   createClusterTimeout: number;
+  createClusterBranch: string;
+  provisionTimeout: number;
+  cleanupJob?: string;
+  cleanupAttempts: number;
+  cleanupTimeout: number;
+  inventory?: string;
+  jobPollInterval: number;
   holdDuration: number;
   maxHoldDuration: number;
   testLease: number;

@@ -1,8 +1,25 @@
 import type { Request, Response } from 'express';
 import type { ClusterDetail, ClusterView, TicketView } from '@ci-stack/cimaster-api';
-import type { Cluster, Ticket } from '@ci-stack/pool';
+import type { Cluster, JobRun, Labels, Problem, Ticket } from '@ci-stack/pool';
 
 /** The stored form (the pool library's business) converted to what the HTTP API shows (the contract's). */
+
+function labelsView(labels: Labels | undefined): Record<string, string> {
+  // A null-prototype object: label keys are user input.
+  const out = Object.create(null) as Record<string, string>;
+  for (const [k, v] of labels ?? []) out[k] = v;
+  return out;
+}
+
+function jobView(j: JobRun | undefined): ClusterView['job'] {
+  if (!j) return null;
+  return { kind: j.kind, attempt: j.attempt, name: j.name ?? null, status_link: j.statusLink ?? null, log_link: j.logLink ?? null, requested_at: j.requestedAt };
+}
+
+function problemView(p: Problem | undefined): ClusterView['problem'] {
+  return p ? { reason: p.reason, prowjob: p.prowJob ?? null, log_link: p.logLink ?? null, at: p.at } : null;
+}
+
 export function clusterView(c: Cluster): ClusterView {
   return {
     name: c.name,
@@ -15,6 +32,10 @@ export function clusterView(c: Cluster): ClusterView {
     disabled_reason: c.disabledReason ?? null,
     added_by: c.addedBy ?? null,
     added_at: c.addedAt,
+    labels: labelsView(c.labels),
+    job: jobView(c.job),
+    problem: problemView(c.problem),
+    managed_by: c.managedBy ?? null,
   };
 }
 
@@ -30,12 +51,14 @@ export function clusterDetail(c: Cluster): ClusterDetail {
       to: h.to,
       duration_seconds: Math.round((Date.parse(h.to) - Date.parse(h.from)) / 1000),
       ended: h.ended,
+      prowjob: h.prowJob ?? null,
+      log_link: h.logLink ?? null,
     })),
   };
 }
 
 export function ticketView(t: Ticket, position: number): TicketView {
-  return { position, build: t.build, job: t.job, region: t.region ?? null, enqueued_at: t.enqueuedAt, deadline: t.deadline };
+  return { position, build: t.build, job: t.job, region: t.region ?? null, labels: labelsView(t.labels), enqueued_at: t.enqueuedAt, deadline: t.deadline };
 }
 
 function wantsJson(req: Request): boolean {

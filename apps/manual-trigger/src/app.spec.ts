@@ -274,11 +274,11 @@ describe('catalog and probes', () => {
   it('GET /jobs lists triggerable jobs with filters', async () => {
     const { app } = await testApp();
     const all = await request(app).get('/jobs').expect(200);
-    expect(all.body.count).toBe(7);
+    expect(all.body.count).toBe(8);
     const periodic = await request(app).get('/jobs?type=periodic').expect(200);
     expect(periodic.body.jobs.map((j: { name: string }) => j.name)).toEqual(['periodic-cluster-pool-audit', 'periodic-tessops-e2e-nightly']);
     const post = await request(app).get('/jobs?org=tess&repo=tessops&type=postsubmit').expect(200);
-    expect(post.body.count).toBe(2);
+    expect(post.body.count).toBe(3);
     await request(app).get('/jobs?type=weekly').expect(400);
   });
 

@@ -132,6 +132,30 @@ describe('non-default values', () => {
     expect(podSpec(find(objects, 'Deployment', 'rel-ci-stack-redis')).containers[0].securityContext).toMatchObject({ runAsUser: 1000, readOnlyRootFilesystem: true });
   });
 
+  it('the lifecycle: flags, the inventory ConfigMap mounted as a directory, and CLUSTER_* allowed in manual-trigger', async () => {
+    const inventory = { clusters: [{ name: 'c1', region: 'us-west', labels: { k8s: '1.32' } }], pools: [{ region: 'us-west', labels: { k8s: '1.32' }, minVacant: 2, maxSize: 10, maxProvisioning: 2, namePrefix: 'usw-' }] };
+    const on = await render({ cimaster: { lifecycle: { enabled: true, cleanupJob: 'clean-e2e-cluster', inventory } }, manualTrigger: { allowedEnv: ['KUBE_VERSION', 'CLUSTER_NAME'] } });
+    const cm = podSpec(find(on, 'Deployment', 'rel-ci-stack-cimaster'));
+    expect(cm.containers[0].args).toEqual(
+      expect.arrayContaining(['--create-cluster-branch=master', '--provision-timeout=2h', '--job-poll-interval=10s', '--cleanup-job=clean-e2e-cluster', '--cleanup-attempts=3', '--cleanup-timeout=1h', '--inventory=/etc/cimaster-inventory/inventory.yaml']),
+    );
+    expect(cm.containers[0].volumeMounts).toContainEqual({ name: 'inventory', mountPath: '/etc/cimaster-inventory', readOnly: true });
+    expect(cm.volumes).toContainEqual({ name: 'inventory', configMap: { name: 'rel-ci-stack-cimaster-inventory' } });
+    const data = (find(on, 'ConfigMap', 'rel-ci-stack-cimaster-inventory') as unknown as { data: Record<string, string> }).data;
+    expect(load(data['inventory.yaml'])).toEqual(inventory);
+    expect(podSpec(find(on, 'Deployment', 'rel-ci-stack-manual-trigger')).containers[0].args).toContain('--allowed-env=KUBE_VERSION,CLUSTER_NAME,CLUSTER_REGION,CLUSTER_LABELS');
+
+    const own = await render({ cimaster: { lifecycle: { enabled: true, inventory: { existingConfigMap: 'my-inventory', key: 'pool.yaml' } } } });
+    expect(own.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    expect(podSpec(find(own, 'Deployment', 'rel-ci-stack-cimaster')).volumes).toContainEqual({ name: 'inventory', configMap: { name: 'my-inventory' } });
+    expect(podSpec(find(own, 'Deployment', 'rel-ci-stack-cimaster')).containers[0].args).not.toContainEqual(expect.stringMatching(/^--cleanup-job/));
+
+    const off = await render({ cimaster: { lifecycle: { inventory } } });
+    expect(off.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    expect(podSpec(find(off, 'Deployment', 'rel-ci-stack-cimaster')).containers[0].args?.filter((a) => /lifecycle|cleanup|inventory|provision|poll/.test(a))).toEqual([]);
+    expect(podSpec(find(off, 'Deployment', 'rel-ci-stack-manual-trigger')).containers[0].args?.some((a) => a.startsWith('--allowed-env'))).toBe(false);
+  });
+
   it('each service can be switched off', async () => {
     await expect(render({ manualTrigger: { enabled: false } })).rejects.toThrow('cimaster.createCluster.manualTriggerUrl is required when manualTrigger.enabled is false');
     const onlyCimaster = await render({ manualTrigger: { enabled: false }, cimaster: { createCluster: { manualTriggerUrl: 'http://mt.prow.svc' } } });
@@ -224,6 +248,9 @@ function contextFor(path: string[]): Record<string, unknown> {
       setPath(ctx, ['cimaster', 'redis', 'url'], 'redis://r:6379');
     }
   }
+  if (p.startsWith('cimaster.lifecycle.') && p !== 'cimaster.lifecycle.enabled') setPath(ctx, ['cimaster', 'lifecycle', 'enabled'], true);
+  if (p === 'cimaster.lifecycle.cleanupAttempts' || p === 'cimaster.lifecycle.cleanupTimeout') setPath(ctx, ['cimaster', 'lifecycle', 'cleanupJob'], 'clean');
+  if (p === 'cimaster.lifecycle.inventory.key') setPath(ctx, ['cimaster', 'lifecycle', 'inventory', 'clusters'], [{ name: 'c1', region: 'r' }]);
   if (p === 'cimaster.createCluster.tokenKey') setPath(ctx, ['cimaster', 'createCluster', 'tokenSecret'], 'mt');
   if (p.startsWith('prow.inline.') && p !== 'prow.inline.enabled') setPath(ctx, ['prow', 'inline', 'enabled'], true);
   if (p.startsWith('metrics.serviceMonitor.') && !p.endsWith('enabled')) setPath(ctx, ['metrics', 'serviceMonitor', 'enabled'], true);
@@ -239,6 +266,8 @@ function mutate(path: string[], value: unknown): unknown {
   if (path.join('.') === 'cimaster.store') return 'redis';
   if (typeof value === 'boolean') return !value;
   if (typeof value === 'number') return value + 1;
+  if (last === 'clusters') return [{ name: 'c1', region: 'us-west', labels: { k8s: '1.32' } }];
+  if (last === 'pools') return [{ region: 'us-west', minVacant: 1, maxSize: 2, maxProvisioning: 1, namePrefix: 'usw-' }];
   if (Array.isArray(value)) return last === 'tolerations' ? [{ key: 'dedicated', operator: 'Exists' }] : last === 'imagePullSecrets' ? [{ name: 'registry' }] : last === 'allowedEnv' ? ['KUBE_VERSION'] : last === 'extraArgs' ? ['--log-level=warn'] : ['other'];
   if (value && typeof value === 'object') return { example: 'value' };
   const text = String(value ?? '');

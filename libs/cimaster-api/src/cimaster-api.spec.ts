@@ -32,10 +32,10 @@ describe('parameters', () => {
 
   it('reports every problem at once, unknown parameters first', () => {
     expect(read('getvacant', { job: ['a', 'b'], color: 'red', size: '1', wait: 'soon' })).toEqual({
-      error: 'unknown parameters color, size; this call takes build, job, region, wait; missing parameter build; parameter job must be given once, as text; wait must be a duration like 600, 90s or 10m, got "soon"',
+      error: 'unknown parameters color, size; this call takes build, job, region, wait, labels; missing parameter build; parameter job must be given once, as text; wait must be a duration like 600, 90s or 10m, got "soon"',
       details: {
         problems: [
-          'unknown parameters color, size; this call takes build, job, region, wait',
+          'unknown parameters color, size; this call takes build, job, region, wait, labels',
           'missing parameter build',
           'parameter job must be given once, as text',
           'wait must be a duration like 600, 90s or 10m, got "soon"',
@@ -69,6 +69,7 @@ describe('the document', () => {
       ['job', 'query', true],
       ['region', 'query', false],
       ['wait', 'query', false],
+      ['labels', 'query', false],
     ]);
     expect(Object.keys(get.responses['200'].content ?? {})).toEqual(['text/plain', 'application/json']);
     expect(get.responses['503'].headers).toHaveProperty('Retry-After');

@@ -31,6 +31,14 @@ export function text(name: string, description: string): z.ZodString {
     .describe(description);
 }
 
+/** Labels or a label selector, `k=v,k2=v2`: read as text here, checked key by key by the pool's label rules. */
+export function labels(name: string, description: string): z.ZodString {
+  return z
+    .string({ error: given(name) })
+    .regex(/^[\x21-\x7e]{1,2048}$/, `${name} must be k=v pairs separated by commas, e.g. k8s=1.32,gpu=true`)
+    .describe(description);
+}
+
 /** A positive number of hours, e.g. 2 or 0.5. */
 export function hours(name: string, description: string): TextAs<number> {
   const problem = (iss: { input?: unknown }): string => `${name} must be a positive number of hours, got ${JSON.stringify(iss.input)}`;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoutes, documentRoute, errorBodySchema, errorResponses, probeRoutes, type ErrorCodes, type ErrorStatus, type ResponseSpec } from '@ci-stack/http-contract';
-import { dnsLabel, duration, hours, text } from './params';
+import { dnsLabel, duration, hours, labels, text } from './params';
 import {
   clusterAnswerSchema,
   clusterDetailSchema,
@@ -81,6 +81,7 @@ export const cimasterRoutes = defineRoutes({
       job: text('job', 'Job name (Prow sets JOB_NAME)'),
       region: dnsLabel('region', 'Only a cluster of this region').optional(),
       wait: duration('wait', 'How long to wait in the queue: seconds (600) or 90s, 10m; at most --max-wait').optional(),
+      labels: labels('labels', 'Only a cluster with all of these labels, e.g. k8s=1.32,gpu=true (region=… selects the region)').optional(),
     }),
     responses: {
       200: ok('cluster-01', getVacantAnswerSchema, z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).describe('The cluster name'), leaseHeader),
@@ -127,7 +128,12 @@ export const cimasterRoutes = defineRoutes({
     summary: 'Add a cluster to the pool',
     auth: 'admin',
     path: '/addcluster',
-    params: z.object({ cluster, region: dnsLabel('region', 'Region'), name: text('name', 'Who adds it (default: the token identity)').optional() }),
+    params: z.object({
+      cluster,
+      region: dnsLabel('region', 'Region'),
+      name: text('name', 'Who adds it (default: the token identity)').optional(),
+      labels: labels('labels', 'Labels besides the region, e.g. k8s=1.32,gpu=true').optional(),
+    }),
     responses: { 200: ok('cluster c1 is added successfully', clusterAnswerSchema), ...errors({ 409: ['CLUSTER_EXISTS', 'POOL_TOO_LARGE'] }, 'admin') },
   },
   disablecluster: {
@@ -140,7 +146,7 @@ export const cimasterRoutes = defineRoutes({
   },
   enablecluster: {
     ...call,
-    summary: 'Put a disabled cluster back in service',
+    summary: 'Put a disabled or quarantined cluster back in service',
     auth: 'admin',
     path: '/enablecluster',
     params: z.object({ cluster }),
@@ -148,7 +154,7 @@ export const cimasterRoutes = defineRoutes({
   },
   deletecluster: {
     ...call,
-    summary: 'Remove a vacant or disabled cluster from the pool',
+    summary: 'Remove a vacant, failed or quarantined cluster from the pool',
     auth: 'admin',
     path: '/deletecluster',
     params: z.object({ cluster }),
@@ -157,13 +163,20 @@ export const cimasterRoutes = defineRoutes({
   createcluster: {
     ...call,
     summary: 'Run the cluster-creation job through manual-trigger',
-    description: 'POSTs `{org, repo, base_ref: branch, prowtype: postsubmit, prowjob, user}` to manual-trigger.',
+    description:
+      'POSTs `{org, repo, base_ref: branch, prowtype: postsubmit, prowjob, user}` to manual-trigger. With `cluster` and `region`, the cluster is recorded as provisioning, the job runs with CLUSTER_NAME, CLUSTER_REGION and CLUSTER_LABELS, and cimaster follows it: vacant on success, failed otherwise. The same name retries a failed cluster.',
     auth: 'admin',
     path: '/createcluster',
-    params: z.object({ user: text('user', 'Passed to the job as AUTHOR (default: the token identity)').optional(), branch: text('branch', 'Branch of the creation job (default master)').optional() }),
+    params: z.object({
+      user: text('user', 'Passed to the job as AUTHOR (default: the token identity)').optional(),
+      branch: text('branch', 'Branch of the creation job (default --create-cluster-branch)').optional(),
+      cluster: dnsLabel('cluster', 'Name of the cluster to create and follow').optional(),
+      region: dnsLabel('region', 'Its region (with cluster)').optional(),
+      labels: labels('labels', 'Its labels (with cluster), e.g. k8s=1.32').optional(),
+    }),
     responses: {
       200: ok('cluster creation job 6d07540b-… triggered\nstatus: https://prow.example.com/prowjob?prowjob=6d07540b-…', createClusterAnswerSchema),
-      ...errors({ 502: ['MANUAL_TRIGGER_FAILED'], 503: ['MANUAL_TRIGGER_UNAVAILABLE'] }, 'admin'),
+      ...errors({ 409: ['CLUSTER_EXISTS', 'POOL_TOO_LARGE'], 502: ['MANUAL_TRIGGER_FAILED'], 503: ['MANUAL_TRIGGER_UNAVAILABLE'] }, 'admin'),
     },
   },
   clusters: {

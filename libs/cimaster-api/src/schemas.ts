@@ -4,7 +4,24 @@ import { triggerAnswerSchema } from '@ci-stack/manual-trigger-api';
 const timestamp = z.iso.datetime();
 
 /** The states a cluster moves through. */
-export const CLUSTER_STATES = ['finished', 'testing', 'held', 'disabled'] as const;
+export const CLUSTER_STATES = ['finished', 'testing', 'held', 'disabled', 'provisioning', 'failed', 'cleaning', 'quarantined'] as const;
+
+const labelsSchema = z.record(z.string(), z.string()).describe('Labels besides the region');
+
+export const jobRunSchema = z
+  .object({
+    kind: z.enum(['create', 'cleanup']),
+    attempt: z.number().int().min(1),
+    name: z.string().nullable().describe('The ProwJob, once manual-trigger created it'),
+    status_link: z.string().nullable(),
+    log_link: z.string().nullable(),
+    requested_at: timestamp,
+  })
+  .meta({ id: 'JobRun', description: 'The creation or cleanup job cimaster follows for a provisioning or cleaning cluster.' });
+
+export const problemSchema = z
+  .object({ reason: z.string(), prowjob: z.string().nullable(), log_link: z.string().nullable(), at: timestamp })
+  .meta({ id: 'Problem', description: 'Why a cluster is failed or quarantined, or why its last cleanup attempt failed.' });
 
 export const holderSchema = z
   .object({
@@ -27,6 +44,10 @@ export const clusterViewSchema = z
     disabled_reason: z.string().nullable(),
     added_by: z.string().nullable(),
     added_at: timestamp,
+    labels: labelsSchema,
+    job: jobRunSchema.nullable(),
+    problem: problemSchema.nullable(),
+    managed_by: z.enum(['inventory']).nullable().describe('inventory: the inventory file added it and removes it again'),
   })
   .meta({ id: 'Cluster', description: 'A cluster as the API shows it.' });
 
@@ -39,7 +60,9 @@ export const historyEntrySchema = z
     from: timestamp,
     to: timestamp,
     duration_seconds: z.number().int(),
-    ended: z.enum(['finished', 'lease-expired', 'held', 'released', 'hold-expired', 'disabled', 'enabled']),
+    ended: z.enum(['finished', 'lease-expired', 'held', 'released', 'hold-expired', 'disabled', 'enabled', 'provisioned', 'failed', 'retried', 'cleaned', 'cleanup-failed', 'quarantined']),
+    prowjob: z.string().nullable().describe('The creation or cleanup ProwJob of a provisioning or cleaning stay'),
+    log_link: z.string().nullable(),
   })
   .meta({ id: 'HistoryEntry', description: 'One past stay of a cluster in a state, and how it ended.' });
 
@@ -53,6 +76,7 @@ export const ticketSchema = z
     build: z.string(),
     job: z.string(),
     region: z.string().nullable(),
+    labels: labelsSchema,
     enqueued_at: timestamp,
     deadline: timestamp,
   })
@@ -70,7 +94,7 @@ function callAnswer<S extends z.ZodRawShape>(shape: S) {
 export const clusterAnswerSchema = callAnswer({ cluster: clusterViewSchema }).meta({ id: 'ClusterAnswer' });
 export const getVacantAnswerSchema = callAnswer({ cluster: clusterViewSchema, waited_seconds: z.number().min(0) });
 export const finishAnswerSchema = callAnswer({ cluster: clusterViewSchema, already_finished: z.boolean() });
-export const createClusterAnswerSchema = callAnswer({ manual_trigger: triggerAnswerSchema.describe("manual-trigger's answer") });
+export const createClusterAnswerSchema = callAnswer({ manual_trigger: triggerAnswerSchema.describe("manual-trigger's answer"), cluster: clusterViewSchema.optional().describe('With cluster=: the provisioning cluster') });
 
 export const clustersSchema = z.object({ clusters: z.array(clusterViewSchema).describe('By name'), queue: z.array(ticketSchema) });
 export const queueSchema = z.object({ queue: z.array(ticketSchema).describe('First come, first served') });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClusterPool, HolderMismatchError, IllegalTransitionError, NoCapacityError, NotHoldOwnerError, StoreCorruptError, transitions, type PoolStore } from '@ci-stack/pool';
+import { ClusterPool, HolderMismatchError, IllegalTransitionError, NoCapacityError, NotHoldOwnerError, StoreCorruptError, assertLabels, transitions, type PoolStore } from '@ci-stack/pool';
 import { FakeClock, freePort } from '@ci-stack/service-kit/testing';
 import { BatchingPoolStore, type VersionedBackend } from './batching-store';
 
@@ -180,7 +180,7 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
 
     it.each([
       ['a cluster without freedAt', (doc: StoredDoc) => delete doc.clusters[0].freedAt, 'cluster c1: freedAt is missing'],
-      ['a state that does not exist', (doc: StoredDoc) => (doc.clusters[0].state = 'broken'), 'cluster c1: state must be one of finished, testing, held, disabled, got "broken"'],
+      ['a state that does not exist', (doc: StoredDoc) => (doc.clusters[0].state = 'broken'), 'cluster c1: state must be one of finished, testing, held, disabled, provisioning, failed, cleaning, quarantined, got "broken"'],
       ['a ticket without deadline', (doc: StoredDoc) => delete doc.queue[0].deadline, 'queue ticket t1: deadline is missing'],
     ])('refuses a stored pool with %s, naming it, and writes nothing over it', async (_what, corrupt, problem) => {
       const p = pool();
@@ -237,6 +237,56 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
           expect(c.state).toBe('testing');
           expect(c.holder?.build).toBe(holders.get(c.name));
         }
+      }
+    }, 120_000);
+
+    it('never hands one cluster to two builds with labels, cleaning and quarantine in the mix', async () => {
+      const replicas = harness.multiWriter ? [store(), store(), store()] : [store()];
+      const cleaning = (s: PoolStore): ClusterPool => new ClusterPool({ store: s, clock, leaseMs: 3_600_000, holdMs: 3_600_000, maxHoldMs: 3_600_000, cleanup: { maxAttempts: 2 } });
+      const pools = replicas.map(cleaning);
+      const gpu = assertLabels('labels', 'gpu=true');
+      for (let i = 0; i < 40; i++) await pools[0].add(`l${i}`, i % 2 ? 'east' : 'west', undefined, i % 4 < 2 ? gpu : undefined);
+      const selector = assertLabels('labels', 'gpu=true', { selector: true });
+      for (let round = 0; round < 3; round++) {
+        // Half of the builds ask for gpu=true; every cluster handed out must have it, and none twice.
+        const results = await Promise.allSettled(
+          Array.from({ length: 120 }, (_, i) => pools[i % pools.length].getVacant({ build: `r${round}-${i}`, job: 'e2e', labels: i % 2 ? selector : undefined })),
+        );
+        const granted = results.flatMap((r, i) => (r.status === 'fulfilled' ? [{ i, cluster: r.value.cluster }] : []));
+        expect(new Set(granted.map((g) => g.cluster.name)).size).toBe(granted.length);
+        expect(granted.filter((g) => g.i % 2).every((g) => g.cluster.labels?.get('gpu') === 'true')).toBe(true);
+        // Builds without a selector may take any cluster, so all 40 go out, each to the build the store recorded.
+        expect(granted).toHaveLength(40);
+        const stored = (await pools[0].snapshot()).clusters;
+        expect(granted.every((g) => stored.get(g.cluster.name)?.holder?.build === `r${round}-${g.i}`)).toBe(true);
+        // Give everything back concurrently from every replica: each goes to cleaning once; then one in four
+        // fails its cleanup twice (quarantined), the rest are cleaned.
+        await Promise.all(granted.map((g, k) => pools[k % pools.length].finish(g.cluster.name, `r${round}-${g.i}`)));
+        const cleaningNow = [...(await pools[0].snapshot()).clusters.values()].filter((c) => c.state === 'cleaning');
+        expect(cleaningNow.map((c) => c.name).sort()).toEqual(granted.map((g) => g.cluster.name).sort());
+        for (const [k, c] of cleaningNow.entries()) {
+          const fails = k % 4 === 0 ? 2 : 0;
+          for (let f = 0; f < fails; f++) {
+            const key = (await pools[0].snapshot()).clusters.get(c.name)?.job?.key as string;
+            await pools[f % pools.length].finishJob(c.name, key, { ok: false, reason: 'dirty' });
+          }
+          if (!fails) await pools[k % pools.length].finishJob(c.name, c.job?.key as string, { ok: true });
+        }
+        const after = [...(await pools[0].snapshot()).clusters.values()];
+        const quarantined = after.filter((c) => c.state === 'quarantined');
+        expect(quarantined).toHaveLength(cleaningNow.filter((_, k) => k % 4 === 0).length);
+        // A quarantined cluster is never handed out, however many ask.
+        const more = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => pools[i % pools.length].getVacant({ build: `x${round}-${i}`, job: 'e2e' })));
+        const got = more.flatMap((r, i) => (r.status === 'fulfilled' ? [{ name: r.value.cluster.name, build: `x${round}-${i}` }] : []));
+        expect(new Set(got.map((g) => g.name)).size).toBe(got.length);
+        expect(got).toHaveLength(40 - quarantined.length);
+        expect(got.filter((g) => quarantined.some((q) => q.name === g.name))).toEqual([]);
+        for (const [k, g] of got.entries()) {
+          const { cluster } = await pools[k % pools.length].finish(g.name, g.build);
+          await pools[0].finishJob(g.name, cluster.job?.key as string, { ok: true });
+        }
+        for (const q of quarantined) await pools[round % pools.length].enable(q.name);
+        expect([...(await pools[0].snapshot()).clusters.values()].every((c) => c.state === 'finished')).toBe(true);
       }
     }, 120_000);
   });

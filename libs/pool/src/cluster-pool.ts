@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@ci-stack/service-kit';
 import { NoCapacityError } from './errors';
+import type { Labels } from './labels';
+import * as lc from './lifecycle';
 import type { Cluster, PoolState, Ticket } from './model';
 import type { PoolStore } from './store';
 import * as t from './transitions';
@@ -20,12 +22,16 @@ export interface ClusterPoolOptions {
   staleTicketMs?: number;
   /** For testing: how to wait between polls. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** With a cleanup job, returned clusters are cleaned (and quarantined after this many failed attempts). */
+  cleanup?: { maxAttempts: number };
 }
 
 export interface VacantOptions {
   build: string;
   job: string;
   region?: string;
+  /** Labels the cluster must have. */
+  labels?: Labels;
   /** Wait up to this long in the fair FIFO queue; 0 answers at once. */
   waitMs?: number;
   /** Aborted when the client goes away: the ticket leaves the queue. */
@@ -43,11 +49,13 @@ export class ClusterPool {
   private readonly pollMs: number;
   private readonly staleTicketMs: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly giveBack: t.ReturnPolicy;
 
   constructor(private readonly opts: ClusterPoolOptions) {
     this.pollMs = opts.pollMs ?? 250;
     this.staleTicketMs = opts.staleTicketMs ?? 30_000;
     this.sleep = opts.sleep ?? abortableSleep;
+    this.giveBack = { cleanup: Boolean(opts.cleanup) };
   }
 
   /** How long a testing lease lasts; each heartbeat extends it by this much. */
@@ -55,21 +63,26 @@ export class ClusterPool {
     return this.opts.leaseMs;
   }
 
-  add(name: string, region: string, by?: string): Promise<Cluster> {
-    return this.opts.store.apply(t.addCluster(name, region, by));
+  /** Whether returned clusters go through the cleanup job. */
+  get cleans(): boolean {
+    return this.giveBack.cleanup;
+  }
+
+  add(name: string, region: string, by?: string, labels?: Labels): Promise<Cluster> {
+    return this.opts.store.apply(t.addCluster(name, region, by, labels));
   }
 
   /** A free cluster now, or (with `waitMs`) as soon as one is free and no older waiter can take it. */
   async getVacant(req: VacantOptions): Promise<VacantResult> {
     const started = this.opts.clock.now().getTime();
-    const base = { build: req.build, job: req.job, region: req.region, leaseMs: this.opts.leaseMs };
+    const base = { build: req.build, job: req.job, region: req.region, labels: req.labels, leaseMs: this.opts.leaseMs };
     try {
       return { cluster: await this.opts.store.apply(t.getVacant(base)), waitedMs: 0, queued: false };
     } catch (err) {
       if (!(err instanceof NoCapacityError) || !req.waitMs) throw err;
     }
     const deadline = started + req.waitMs;
-    const { ticket } = await this.opts.store.apply(t.enqueue({ id: randomUUID(), build: req.build, job: req.job, region: req.region, deadline: new Date(deadline).toISOString() }));
+    const { ticket } = await this.opts.store.apply(t.enqueue({ id: randomUUID(), build: req.build, job: req.job, region: req.region, ...(req.labels?.size ? { labels: req.labels } : {}), deadline: new Date(deadline).toISOString() }));
     let refreshed = started;
     try {
       for (;;) {
@@ -95,7 +108,7 @@ export class ClusterPool {
   }
 
   finish(name: string, build?: string): Promise<{ cluster: Cluster; alreadyFinished: boolean }> {
-    return this.opts.store.apply(t.finishTest(name, build));
+    return this.opts.store.apply(t.finishTest(name, build, this.giveBack));
   }
 
   heartbeat(name: string, build: string): Promise<Cluster> {
@@ -110,7 +123,7 @@ export class ClusterPool {
 
   /** Ends a hold; with `releaser`, only the user who took the hold may end it (see {@link t.releaseCluster}). */
   release(name: string, releaser?: t.Releaser): Promise<Cluster> {
-    return this.opts.store.apply(t.releaseCluster(name, releaser));
+    return this.opts.store.apply(t.releaseCluster(name, releaser, this.giveBack));
   }
 
   disable(name: string, reason?: string): Promise<Cluster> {
@@ -131,7 +144,28 @@ export class ClusterPool {
 
   /** Expires leases, holds and stale tickets; see {@link t.sweep}. */
   sweep(): Promise<{ expired: t.Expiry[]; droppedTickets: number }> {
-    return this.opts.store.apply(t.sweep(this.staleTicketMs));
+    return this.opts.store.apply(t.sweep(this.staleTicketMs, this.giveBack));
+  }
+
+  /** Records a cluster to create (or a failed one to retry) as provisioning; see {@link lc.startProvisioning}. */
+  startProvisioning(req: lc.ProvisionRequest): Promise<Cluster> {
+    return this.opts.store.apply(lc.startProvisioning(req));
+  }
+
+  recordJobStarted(name: string, key: string, started: lc.StartedJob): Promise<Cluster> {
+    return this.opts.store.apply(lc.recordJobStarted(name, key, started));
+  }
+
+  finishJob(name: string, key: string, outcome: lc.JobOutcome): Promise<lc.JobResult> {
+    return this.opts.store.apply(lc.finishJob(name, key, outcome, this.opts.cleanup?.maxAttempts ?? 1));
+  }
+
+  syncInventory(listed: readonly lc.InventoryCluster[]): Promise<lc.InventoryChanges> {
+    return this.opts.store.apply(lc.syncInventory(listed));
+  }
+
+  replenish(targets: readonly lc.PoolTarget[], opts: lc.ReplenishOptions): Promise<{ created: Cluster[]; plans: lc.TargetPlan[] }> {
+    return this.opts.store.apply(lc.replenish(targets, opts));
   }
 
   queue(): Promise<Ticket[]> {

@@ -1,5 +1,6 @@
 import { checkDnsLabel } from '@ci-stack/service-kit';
 import { StoreCorruptError, UnsupportedStoreVersionError } from './errors';
+import { checkLabels, type Labels } from './labels';
 import type { Cluster, ClusterState, Ending, PoolState, Ticket } from './model';
 
 /** Version of the stored JSON; bump with a migration when the stored shape changes. */
@@ -8,8 +9,10 @@ const STORED_VERSION = 1;
 /** The stored form: a versioned document with clusters as a list, compact JSON. */
 export function encodePool(state: PoolState): string {
   // An empty history is left out: with thousands of clusters every byte counts against a ConfigMap's 1 MiB.
-  const clusters = [...state.clusters.values()].map((c) => (c.history.length ? c : { ...c, history: undefined }));
-  const stored = { version: STORED_VERSION, clusters, queue: state.queue };
+  // Labels are Maps in memory and objects in JSON.
+  const clusters = [...state.clusters.values()].map((c) => (c.history.length && !c.labels ? c : { ...c, history: c.history.length ? c.history : undefined, labels: labelsToJson(c.labels) }));
+  const queue = state.queue.some((t) => t.labels) ? state.queue.map((t) => (t.labels ? { ...t, labels: labelsToJson(t.labels) } : t)) : state.queue;
+  const stored = { version: STORED_VERSION, clusters, queue };
   return JSON.stringify(stored);
 }
 
@@ -50,8 +53,45 @@ export function decodePool(text: string | undefined | null): PoolState {
   return { clusters, queue };
 }
 
-const STATES: readonly ClusterState[] = ['finished', 'testing', 'held', 'disabled'];
-const ENDINGS: readonly Ending[] = ['finished', 'lease-expired', 'held', 'released', 'hold-expired', 'disabled', 'enabled'];
+const STATES: readonly ClusterState[] = ['finished', 'testing', 'held', 'disabled', 'provisioning', 'failed', 'cleaning', 'quarantined'];
+const ENDINGS: readonly Ending[] = [
+  'finished',
+  'lease-expired',
+  'held',
+  'released',
+  'hold-expired',
+  'disabled',
+  'enabled',
+  'provisioned',
+  'failed',
+  'retried',
+  'cleaned',
+  'cleanup-failed',
+  'quarantined',
+];
+
+function labelsToJson(labels: Labels | undefined): Record<string, string> | undefined {
+  return labels?.size ? Object.fromEntries(labels) : undefined;
+}
+
+/** Stored labels: an object of valid keys and values, read into a Map (its keys are user input). */
+function readLabels(raw: unknown, where: string, problems: string[]): Map<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  if (!isRecord(raw)) {
+    problems.push(`${where}: labels must be an object, got ${preview(raw)}`);
+    return undefined;
+  }
+  const pairs: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string') pairs.push([k, v]);
+    else problems.push(`${where}: label ${k} must be a string, got ${preview(v)}`);
+  }
+  const checked = checkLabels(`${where}: labels`, pairs, { selector: true });
+  problems.push(...checked.problems);
+  return checked.labels;
+}
+
+const isPositiveInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 1;
 /** Exactly what `Date.toISOString` writes: expiry and rest order compare these as text. */
 const TIMESTAMP = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
@@ -136,6 +176,15 @@ function readCluster(raw: unknown, index: number, problems: string[]): Cluster |
   for (const key of ['since', 'addedAt', 'freedAt']) f.timestamp(key);
   f.text('addedBy', true);
   f.text('disabledReason', true);
+  f.timestamp('provisionedAt', true);
+  if (raw.managedBy !== undefined && raw.managedBy !== 'inventory') problems.push(`${where}: managedBy must be inventory, got ${preview(raw.managedBy)}`);
+  // A provisioning or cleaning cluster follows a job run; a failed or quarantined one says why.
+  const following = raw.state === 'provisioning' || raw.state === 'cleaning';
+  const job = f.object('job', !following);
+  if (job) readJobRun(job, where, problems);
+  const problem = f.object('problem', raw.state !== 'failed' && raw.state !== 'quarantined');
+  if (problem) readProblem(problem, where, problems);
+  const labels = readLabels(raw.labels, where, problems);
   // A testing cluster has a holder and a lease that expires, a held one a holder and a hold that expires.
   const needsHolder = raw.state === 'testing' || raw.state === 'held';
   const holder = f.object('holder', !needsHolder);
@@ -145,7 +194,29 @@ function readCluster(raw: unknown, index: number, problems: string[]): Cluster |
   const history = f.list('history');
   // History is most of the document: check each entry quickly, and spell out only the entries that fail.
   history.forEach((entry, i) => historyEntryOk(entry) || readHistoryEntry(entry, where, `history[${i}]`, problems));
-  return problems.length > before ? undefined : ({ ...raw, history } as unknown as Cluster);
+  if (problems.length > before) return undefined;
+  // Built without a key to delete: a deleted property turns a V8 object into a slower dictionary.
+  const { labels: _stored, ...rest } = raw;
+  const cluster = { ...rest, history } as unknown as Cluster;
+  if (labels?.size) cluster.labels = labels;
+  return cluster;
+}
+
+function readJobRun(raw: Record<string, unknown>, where: string, problems: string[]): void {
+  const f = new FieldReader(raw, where, problems, 'job.');
+  f.oneOf('kind', ['create', 'cleanup']);
+  if (!isPositiveInt(raw.attempt)) problems.push(`${where}: job.attempt must be a whole number of at least 1, got ${preview(raw.attempt)}`);
+  f.text('key');
+  f.timestamp('requestedAt');
+  for (const key of ['name', 'statusLink', 'logLink']) f.text(key, true);
+}
+
+function readProblem(raw: Record<string, unknown>, where: string, problems: string[]): void {
+  const f = new FieldReader(raw, where, problems, 'problem.');
+  f.text('reason');
+  f.text('prowJob', true);
+  f.text('logLink', true);
+  f.timestamp('at');
 }
 
 function readHolder(raw: Record<string, unknown>, where: string, problems: string[]): void {
@@ -165,7 +236,9 @@ function historyEntryOk(e: unknown): boolean {
     isTimestamp(e.to) &&
     isOptionalText(e.build) &&
     isOptionalText(e.job) &&
-    isOptionalText(e.user)
+    isOptionalText(e.user) &&
+    isOptionalText(e.prowJob) &&
+    isOptionalText(e.logLink)
   );
 }
 
@@ -179,7 +252,7 @@ function readHistoryEntry(raw: unknown, where: string, path: string, problems: s
   f.oneOf('ended', ENDINGS);
   f.timestamp('from');
   f.timestamp('to');
-  for (const key of ['build', 'job', 'user']) f.text(key, true);
+  for (const key of ['build', 'job', 'user', 'prowJob', 'logLink']) f.text(key, true);
 }
 
 function readTicket(raw: unknown, index: number, problems: string[]): Ticket | undefined {
@@ -193,5 +266,8 @@ function readTicket(raw: unknown, index: number, problems: string[]): Ticket | u
   for (const key of ['id', 'build', 'job']) f.text(key);
   f.label('region', true);
   for (const key of ['enqueuedAt', 'deadline', 'seenAt']) f.timestamp(key);
-  return problems.length > before ? undefined : (raw as unknown as Ticket);
+  const labels = readLabels(raw.labels, where, problems);
+  if (problems.length > before) return undefined;
+  const { labels: _stored, ...rest } = raw;
+  return (labels?.size ? { ...rest, labels } : rest) as unknown as Ticket;
 }

@@ -79,3 +79,10 @@ export class UnsupportedStoreVersionError extends DomainError {
 }
 
 const MAX_SHOWN_PROBLEMS = 5;
+
+/** A job outcome or start for a run the cluster has moved past (another attempt, a retry, an admin's action). */
+export class JobSupersededError extends DomainError {
+  constructor(cluster: Cluster, key: string) {
+    super('conflict', 'JOB_SUPERSEDED', `cluster ${cluster.name} no longer follows job run ${key}: it is ${cluster.state}${cluster.job ? ` with run ${cluster.job.key}` : ''}`);
+  }
+}

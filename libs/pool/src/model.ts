@@ -1,5 +1,7 @@
+import type { Labels } from './labels';
+
 /** The states a cluster moves through (see docs/cimaster.md for the diagram). */
-export type ClusterState = 'finished' | 'testing' | 'held' | 'disabled';
+export type ClusterState = 'finished' | 'testing' | 'held' | 'disabled' | 'provisioning' | 'failed' | 'cleaning' | 'quarantined';
 
 /** Who has a cluster: the build and job that got it from getvacant, and the person holding it. */
 export interface Holder {
@@ -10,7 +12,45 @@ export interface Holder {
 }
 
 /** How a stay in one state ended, for the per-cluster history. */
-export type Ending = 'finished' | 'lease-expired' | 'held' | 'released' | 'hold-expired' | 'disabled' | 'enabled';
+export type Ending =
+  | 'finished'
+  | 'lease-expired'
+  | 'held'
+  | 'released'
+  | 'hold-expired'
+  | 'disabled'
+  | 'enabled'
+  | 'provisioned'
+  | 'failed'
+  | 'retried'
+  | 'cleaned'
+  | 'cleanup-failed'
+  | 'quarantined';
+
+/**
+ * A ProwJob the pool follows for a cluster: the creation job while it is provisioning, the cleanup job while it is
+ * cleaning. Kept in the stored pool, so whichever replica leads can pick the following up after a restart.
+ */
+export interface JobRun {
+  kind: 'create' | 'cleanup';
+  /** 1 for the first run; a cleanup that failed runs again with the next attempt. */
+  attempt: number;
+  /** Idempotency-Key sent to manual-trigger: asking twice for the same run creates one ProwJob. */
+  key: string;
+  requestedAt: string;
+  /** The ProwJob's name, once manual-trigger has created it. */
+  name?: string;
+  statusLink?: string;
+  logLink?: string;
+}
+
+/** Why a cluster is failed or quarantined. */
+export interface Problem {
+  reason: string;
+  prowJob?: string;
+  logLink?: string;
+  at: string;
+}
 
 export interface HistoryEntry {
   state: ClusterState;
@@ -20,6 +60,9 @@ export interface HistoryEntry {
   from: string;
   to: string;
   ended: Ending;
+  /** The ProwJob that ran during a provisioning or cleaning stay, and its log. */
+  prowJob?: string;
+  logLink?: string;
 }
 
 export interface Cluster {
@@ -36,6 +79,16 @@ export interface Cluster {
   leaseExpires?: string;
   holdExpires?: string;
   disabledReason?: string;
+  /** Labels besides the region, which is a label too for selectors. */
+  labels?: Labels;
+  /** The ProwJob being followed (provisioning and cleaning only). */
+  job?: JobRun;
+  /** Why the cluster is failed or quarantined. */
+  problem?: Problem;
+  /** Set for clusters the inventory file lists: only those does the inventory remove again. */
+  managedBy?: 'inventory';
+  /** When its creation job last succeeded; replenishing backs off only after failures newer than this. */
+  provisionedAt?: string;
   history: HistoryEntry[];
 }
 
@@ -45,6 +98,8 @@ export interface Ticket {
   build: string;
   job: string;
   region?: string;
+  /** The labels a cluster must have to serve this waiter. */
+  labels?: Labels;
   enqueuedAt: string;
   deadline: string;
   /** Refreshed by the replica holding the request; a ticket nobody refreshes is dropped. */

@@ -185,7 +185,7 @@ describe('the stored form', () => {
   it.each<[string, (doc: ReturnType<typeof good>) => unknown, string]>([
     ['a missing freedAt', (d) => delete cluster(d, 'c4').freedAt, 'cluster c4: freedAt is missing'],
     ['a timestamp in another format', (d) => (cluster(d, 'c4').since = '2026-06-01T00:00:00Z'), 'cluster c4: since must be a timestamp like 2026-06-01T00:00:00.000Z, got "2026-06-01T00:00:00Z"'],
-    ['an unknown state', (d) => (cluster(d, 'c4').state = 'gone'), 'cluster c4: state must be one of finished, testing, held, disabled, got "gone"'],
+    ['an unknown state', (d) => (cluster(d, 'c4').state = 'gone'), 'cluster c4: state must be one of finished, testing, held, disabled, provisioning, failed, cleaning, quarantined, got "gone"'],
     ['a name that is no DNS label', (d) => (cluster(d, 'c4').name = 'C_4'), 'clusters[3]: name must be a DNS-1123 label, got "C_4"'],
     ['a region of the wrong type', (d) => (cluster(d, 'c4').region = 7), 'cluster c4: region must be a DNS-1123 label, got 7'],
     ['a testing cluster without holder', (d) => delete cluster(d, 'c1').holder, 'cluster c1: holder is missing'],

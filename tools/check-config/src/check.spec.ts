@@ -15,7 +15,7 @@ async function run(argv: string[], env: Record<string, string> = {}) {
 it('accepts the example config and prints job counts', async () => {
   const r = await run(['--config-path', join(EXAMPLES, 'config.yaml'), '--job-config-path', join(EXAMPLES, 'jobs')]);
   expect(r.code).toBe(0);
-  expect(r.out).toMatch(/^presubmits: 3\npostsubmits: 2\nperiodics: 2\ntotal: 7\nconfig is valid/);
+  expect(r.out).toMatch(/^presubmits: 3\npostsubmits: 3\nperiodics: 2\ntotal: 8\nconfig is valid/);
   expect(r.err).toBe('');
 });
 

@@ -276,7 +276,7 @@ describe('shell completion', () => {
     expect(await complete(['ci-stack', 'pool', 'd'])).toEqual(['disable', 'delete']);
     expect(await complete(['ci-stack', '-o', 'json', 'jobs', 'r'])).toEqual(['rerun']);
     expect(await complete(['ci-stack', 'pool', 'ls', '--s'])).toEqual(['--state']);
-    expect(await complete(['ci-stack', 'pool', 'ls', '--state', ''])).toEqual(['finished', 'testing', 'held', 'disabled']);
+    expect(await complete(['ci-stack', 'pool', 'ls', '--state', ''])).toEqual(['finished', 'testing', 'held', 'disabled', 'provisioning', 'failed', 'cleaning', 'quarantined']);
     expect(await complete(['ci-stack', '-o', ''])).toEqual(['table', 'json']);
   });
 

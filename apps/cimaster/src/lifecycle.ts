@@ -1,0 +1,51 @@
+import type { ClusterPool } from '@ci-stack/pool';
+import type { Clock, Logger, ReadinessCheck } from '@ci-stack/service-kit';
+import type { InventoryFile } from './inventory';
+import { JobFollower, type ProwJobs } from './job-follower';
+import type { Leadership } from './leadership';
+import { runLoop, type Loop } from './loop';
+import { recordJobOutcome, type PoolMetrics } from './metrics';
+import type { CimasterOptions } from './options';
+import { Reconciler } from './reconciler';
+
+export interface Lifecycle {
+  follower: JobFollower;
+  loop: Loop;
+  /** /readyz checks that leave the replica ready: the inventory in force may be an older, good one. */
+  advisories(): Record<string, ReadinessCheck>;
+}
+
+/**
+ * Wires the pool's background work (inventory sync, replenishing, following creation and cleanup jobs) into one
+ * loop that runs on the leader every `--job-poll-interval`.
+ */
+export function startLifecycle(opts: CimasterOptions, deps: { pool: ClusterPool; jobs: ProwJobs; clock: Clock; logger: Logger; metrics: PoolMetrics; leadership: Leadership; inventory?: InventoryFile }): Lifecycle {
+  const { pool, clock, logger, metrics } = deps;
+  const follower = new JobFollower({
+    pool,
+    jobs: deps.jobs,
+    clock,
+    logger,
+    config: {
+      createJob: opts.createClusterJob,
+      cleanupJob: opts.cleanupJob,
+      branch: opts.createClusterBranch,
+      provisionTimeoutMs: opts.provisionTimeout,
+      cleanupTimeoutMs: opts.cleanupTimeout,
+      triggerGraceMs: opts.createClusterTimeout + 5_000,
+    },
+    onOutcome: (result, now) => recordJobOutcome(metrics, result, now),
+    onTriggerError: (kind, reason) => metrics.jobTriggerFailures.inc({ kind, reason }),
+  });
+  const reconciler = new Reconciler({ pool, follower, clock, logger, inventory: deps.inventory });
+  const loop = runLoop({ name: 'lifecycle', intervalMs: opts.jobPollInterval, leadership: deps.leadership, logger, round: () => reconciler.round() });
+  return {
+    follower,
+    loop,
+    advisories: (): Record<string, ReadinessCheck> => {
+      const inv = deps.inventory;
+      if (!inv) return {};
+      return { inventory: inv.lastError ? { ok: false, message: `keeping the last good inventory: ${inv.lastError}` } : { ok: true } };
+    },
+  };
+}
