@@ -5,7 +5,7 @@ import { ManualTriggerFailedError, ManualTriggerUnavailableError, ProwJobGoneErr
 /**
  * What the follower needs from manual-trigger: run a job, and tell how a ProwJob is doing. Polling
  * `GET /prowjobs/NAME` is the baseline; a source that streams ProwJob events can implement `status` from its
- * cache and call {@link JobFollower.wake} when a job changes.
+ * cache and wake the lifecycle loop (`Lifecycle.loop.wake()`) when a job changes.
  */
 export interface ProwJobs {
   trigger(req: JobRequest): Promise<TriggerAnswer>;
