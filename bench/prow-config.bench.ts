@@ -45,6 +45,30 @@ function timed(command: string[]): Run {
   return { wallMs, cpuMs: (user + sys) * 1000, maxRssMiB: rssKb / 1024, ok: res.status === 0 };
 }
 
+/**
+ * The longest stretch the event loop did not turn, counted in this process's CPU time rather than wall time: a
+ * stretch in which the process was not running (other processes had the cores) does not count, so the figure
+ * holds on a busy machine. On an idle one it equals the wall-clock figure.
+ */
+function cpuBlockMonitor(): { stop(): number } {
+  let wall = performance.now();
+  let cpu = process.cpuUsage();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const nowWall = performance.now();
+    const used = process.cpuUsage(cpu);
+    longest = Math.max(longest, Math.min(nowWall - wall, (used.user + used.system) / 1000));
+    wall = nowWall;
+    cpu = process.cpuUsage();
+  }, 1);
+  return {
+    stop() {
+      clearInterval(timer);
+      return longest;
+    },
+  };
+}
+
 function median(values: number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
 }
@@ -122,8 +146,10 @@ async function inProcess(paths: { configPath: string; jobConfigPath: string }): 
   });
   const r0 = performance.now();
   histogram.enable();
+  const cpuBlocks = cpuBlockMonitor();
   void watcher.reload();
   await reloaded;
+  const longestCpuBlock = cpuBlocks.stop();
   histogram.disable();
   await watcher.close();
   // The same watch over an idle event loop for as long: what the machine alone (other processes, the scheduler)
@@ -140,6 +166,7 @@ async function inProcess(paths: { configPath: string; jobConfigPath: string }): 
     { measure: 'build one ProwJob, p99', value: `${fmt(percentile(buildUs, 99), 1)} µs`, target: '' },
     { measure: `longest event-loop block during ${reloads} reloads`, value: `${fmt(histogram.max / 1e6, 1)} ms`, target: '≤ 50 ms' },
     { measure: 'longest event-loop delay while idle, as long', value: `${fmt(idle.max / 1e6, 1)} ms`, target: '' },
+    { measure: `longest event-loop block during ${reloads} reloads, in CPU time`, value: `${fmt(longestCpuBlock, 1)} ms`, target: '≤ 50 ms' },
   ];
 }
 
