@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { load } from 'js-yaml';
-import { ForbiddenError, UnauthenticatedError, WatchedFile } from '@ci-stack/service-kit';
+import { ForbiddenError, UnauthenticatedError } from '@ci-stack/core';
+import { WatchedFile } from '@ci-stack/service-kit';
 
 export type Role = 'admin' | 'e2e';
 

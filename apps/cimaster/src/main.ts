@@ -3,7 +3,8 @@ import { loadKubeConfig } from '@ci-stack/kube';
 import { createManualTriggerClient } from '@ci-stack/manual-trigger-api';
 import { ClusterPool } from '@ci-stack/pool';
 import { createPoolStore, type StoreConfig } from '@ci-stack/pool-store';
-import { OptionsError, createLogger, serve, startMetricsServer, systemClock } from '@ci-stack/service-kit';
+import { systemClock } from '@ci-stack/core';
+import { createLogger, runMain, serve, startMetricsServer } from '@ci-stack/service-kit';
 import { createApp } from './app';
 import { TokenAuth } from './auth';
 import { createCluster } from './create-cluster';
@@ -28,13 +29,7 @@ async function storeConfig(opts: CimasterOptions): Promise<StoreConfig> {
   }
 }
 
-async function main(): Promise<void> {
-  const parsed = loadOptions(process.argv.slice(2), process.env);
-  if (parsed.help) {
-    process.stdout.write(parsed.text);
-    return;
-  }
-  const opts = parsed.values;
+async function start(opts: CimasterOptions): Promise<void> {
   const logger = createLogger({ service: 'cimaster', level: opts.logLevel });
   // The gauges read the store lazily, at scrape time; the write hooks feed the store histograms.
   const metrics = createMetrics(() => store.read());
@@ -78,8 +73,4 @@ async function main(): Promise<void> {
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, store: opts.store, auth: Boolean(auth) }, 'cimaster listening');
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof OptionsError) process.stderr.write(`cimaster: ${err.message}\nRun with --help for the list of flags.\n`);
-  else process.stderr.write(`cimaster: ${(err as Error).message}\n`);
-  process.exit(2);
-});
+void runMain({ service: 'cimaster', argv: process.argv.slice(2), env: process.env, loadOptions, start });

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { load } from 'js-yaml';
 import type { ProwJobType } from '@ci-stack/prowjob-api';
-import { ForbiddenError, UnauthenticatedError, WatchedFile } from '@ci-stack/service-kit';
+import { ForbiddenError, UnauthenticatedError } from '@ci-stack/core';
+import { WatchedFile } from '@ci-stack/service-kit';
 
 /** One allowlist entry: glob patterns (`*`) for org, repo and job name, and the job types allowed. */
 export interface Grant {

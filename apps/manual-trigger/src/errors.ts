@@ -1,4 +1,4 @@
-import { DomainError } from '@ci-stack/service-kit';
+import { DomainError } from '@ci-stack/core';
 
 /** The job is not in the loaded config (message as the original service phrased it). */
 export class JobNotFoundError extends DomainError {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LoadedProwConfig } from '@ci-stack/prow-config';
 import type { ProwJob } from '@ci-stack/prowjob-api';
-import { DomainError, type Clock } from '@ci-stack/service-kit';
+import { DomainError, type Clock } from '@ci-stack/core';
 import { IDEMPOTENCY_LABEL, buildProwJob } from './build-prowjob';
 import { CreateFailedError, DryRunError, EnvNotAllowedError, ProwJobNotFoundError } from './errors';
 import { deckBase, linksFor } from './links';

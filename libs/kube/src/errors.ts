@@ -1,4 +1,4 @@
-import { DomainError, type ErrorKind } from '@ci-stack/service-kit';
+import { DomainError, type ErrorKind } from '@ci-stack/core';
 
 /** A Kubernetes API failure in our own terms; callers never look at client-node's error shapes. */
 export class KubeError extends DomainError {

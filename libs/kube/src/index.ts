@@ -1,4 +1,4 @@
-export { SERVICE_ACCOUNT_DIR, loadKubeConfig, type KubeConfigOrigin, type KubeConfigSource } from './kubeconfig';
+export { KUBE_FLAGS, SERVICE_ACCOUNT_DIR, loadKubeConfig, type KubeConfigOrigin, type KubeConfigSource } from './kubeconfig';
 export {
   KubeAlreadyExistsError,
   KubeConflictError,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '@ci-stack/service-kit';
+import type { Clock } from '@ci-stack/core';
 import { NoCapacityError } from './errors';
 import type { Cluster, PoolState, Ticket } from './model';
 import type { PoolStore } from './store';

@@ -1,4 +1,4 @@
-import { checkDnsLabel } from '@ci-stack/service-kit';
+import { checkDnsLabel } from '@ci-stack/core';
 import { StoreCorruptError, UnsupportedStoreVersionError } from './errors';
 import type { Cluster, ClusterState, Ending, PoolState, Ticket } from './model';
 

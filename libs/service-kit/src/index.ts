@@ -1,10 +1,9 @@
-export { DomainError, ForbiddenError, UnauthenticatedError, ValidationError, defaultStatusByKind, isDomainError, type ErrorKind } from './errors';
+// The HTTP chassis both services run on: express, pino and prom-client. Only apps and tools use it; libraries use
+// the dependency-free `@ci-stack/core`.
 export { WatchedFile } from './watched-file';
-export { systemClock, type Clock } from './clock';
-export { formatDuration, parseDuration } from './duration';
-export { DNS_LABEL, DNS_LABEL_MAX_LENGTH, checkDnsLabel } from './names';
+export { AUTH_FLAGS, SERVER_FLAGS } from './server-flags';
+export { runMain, type MainSpec } from './run-main';
 export { createLogger, type Logger } from './logger';
-export { OptionsError, camelCase, helpText, parseOptions, type OptionSpec, type OptionValue, type ParsedOptions } from './options';
 export { requestContext } from './http/request-context';
 export { errorHandler, type ErrorBody, type ErrorRenderer } from './http/error-handler';
 export { allReady, healthRoutes, type Readiness, type ReadinessCheck } from './http/health';

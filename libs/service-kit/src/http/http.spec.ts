@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { Registry } from 'prom-client';
-import { DomainError } from '../errors';
+import { DomainError } from '@ci-stack/core';
 import { capturingLogger } from '../testing';
 import { errorHandler } from './error-handler';
 import { allReady, healthRoutes } from './health';
