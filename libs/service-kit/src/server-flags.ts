@@ -14,13 +14,3 @@ export const SERVER_FLAGS = [
   { name: 'log-level', env: 'LOG_LEVEL', type: 'string', default: 'info', choices: LOG_LEVELS, help: 'Log level.' },
   { name: 'grace-period', env: 'GRACE_PERIOD', type: 'duration', default: 10_000, min: 0, help: 'How long to drain requests on SIGTERM.' },
 ] as const satisfies readonly OptionSpec[];
-
-/** `--auth-config`: the bearer-token file; unset, authentication is off. */
-export const AUTH_FLAGS = [
-  {
-    name: 'auth-config',
-    env: 'AUTH_CONFIG',
-    type: 'string',
-    help: 'Token file (YAML) enabling bearer-token authentication, with what each token may do; reloaded on change. Unset: no authentication.',
-  },
-] as const satisfies readonly OptionSpec[];
