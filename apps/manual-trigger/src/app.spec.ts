@@ -7,7 +7,7 @@ import { ApiError } from '@ci-stack/http-contract';
 import { documentedRoutes, registeredRoutes } from '@ci-stack/http-contract/testing';
 import { createManualTriggerClient, manualTriggerDocument } from '@ci-stack/manual-trigger-api';
 import { listen } from '@ci-stack/service-kit';
-import { KubeAlreadyExistsError, KubeForbiddenError, KubeNotFoundError, KubeUnavailableError } from '@ci-stack/kube';
+import { KubeAlreadyExistsError, KubeNotFoundError, KubeUnavailableError, toKubeError } from '@ci-stack/kube';
 import type { ProwJob } from '@ci-stack/prowjob-api';
 import { TokenAuthenticator } from './auth';
 import { contract, testApp } from './test-helpers';
@@ -175,13 +175,21 @@ describe('POST /manual-trigger: creating', () => {
     expect(res.body.status_link).toMatch(/^https:\/\/prow.tessprow\/prowjob\?prowjob=/);
   });
 
-  it('maps an unreachable or forbidding Kubernetes API to 503 with a short message', async () => {
-    for (const failCreate of [new KubeUnavailableError('unavailable', 'KUBE_UNAVAILABLE', 'Kubernetes API unreachable: ECONNREFUSED'), new KubeForbiddenError('unavailable', 'KUBE_FORBIDDEN', 'forbidden')]) {
-      const { app } = await testApp({ prowJobs: fakeApi({ failCreate }) });
-      const res = await request(app).post('/manual-trigger').send(postsubmit).expect(503);
-      expect(res.body.success).toBe(false);
-      expect(res.body.message).not.toMatch(/at .*\.ts/);
-    }
+  it('maps an unreachable Kubernetes API to 503 with a short message', async () => {
+    const failCreate = new KubeUnavailableError('unavailable', 'KUBE_UNAVAILABLE', 'Kubernetes API unreachable: ECONNREFUSED');
+    const { app, metrics } = await testApp({ prowJobs: fakeApi({ failCreate }) });
+    const res = await request(app).post('/manual-trigger').send(postsubmit).expect(503);
+    expect(res.body).toEqual({ success: false, code: 'KUBE_UNAVAILABLE', message: 'Kubernetes API unreachable: ECONNREFUSED' });
+    expect(await metrics.registry.getSingleMetricAsString('manual_trigger_prowjob_create_failures_total')).toContain('{type="postsubmit",reason="KUBE_UNAVAILABLE"} 1');
+  });
+
+  it("answers a refused create with 500 KUBE_FORBIDDEN naming the permission to grant, counted under its own reason", async () => {
+    const failCreate = toKubeError({ code: 403, body: { reason: 'Forbidden', message: 'prowjobs.prow.k8s.io is forbidden' } }, { verb: 'create', resource: 'prowjobs', group: 'prow.k8s.io', namespace: 'prow' });
+    const { app, metrics } = await testApp({ prowJobs: fakeApi({ failCreate }) });
+    const res = await request(app).post('/manual-trigger').send(postsubmit).expect(500);
+    expect(res.body).toMatchObject({ success: false, code: 'KUBE_FORBIDDEN' });
+    expect(res.body.message).toContain('grant this service\'s account verb "create" on resource "prowjobs" (apiGroup prow.k8s.io) in namespace prow');
+    expect(await metrics.registry.getSingleMetricAsString('manual_trigger_prowjob_create_failures_total')).toContain('{type="postsubmit",reason="KUBE_FORBIDDEN"} 1');
   });
 
   it('returns the same ProwJob for a retried Idempotency-Key, per identity', async () => {

@@ -34,13 +34,6 @@ export class DryRunError extends DomainError {
 }
 
 
-/** The ProwJob could not be created because the Kubernetes API failed us. */
-export class CreateFailedError extends DomainError {
-  constructor(message: string) {
-    super('unavailable', 'KUBE_UNAVAILABLE', message);
-  }
-}
-
 export class InvalidJsonError extends DomainError {
   constructor(detail: string) {
     super('invalid', 'INVALID_JSON', `request body is not valid JSON: ${detail}`);

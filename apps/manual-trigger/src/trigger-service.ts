@@ -3,7 +3,7 @@ import type { LoadedProwConfig } from '@ci-stack/prow-config';
 import type { ProwJob } from '@ci-stack/prowjob-api';
 import { DomainError, type Clock } from '@ci-stack/core';
 import { IDEMPOTENCY_LABEL, buildProwJob } from './build-prowjob';
-import { CreateFailedError, DryRunError, EnvNotAllowedError, ProwJobNotFoundError } from './errors';
+import { DryRunError, EnvNotAllowedError, ProwJobNotFoundError } from './errors';
 import { deckBase, linksFor } from './links';
 import type { TriggerMetrics } from './metrics';
 import type { TriggerRequest } from '@ci-stack/manual-trigger-api';
@@ -148,7 +148,6 @@ export class TriggerService {
         return { prowJob: await api.create({ ...prowJob, metadata: { ...prowJob.metadata, name: crypto.randomUUID() } }), replay: false };
       }
       this.deps.metrics.createFailures.inc({ type: prowJob.spec.type, reason: err instanceof DomainError ? err.code : 'unknown' });
-      if (err instanceof DomainError && err.code === 'KUBE_FORBIDDEN') throw new CreateFailedError(`ProwJob could not be created: ${err.message}`);
       throw err;
     }
   }

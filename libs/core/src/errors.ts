@@ -1,4 +1,7 @@
-/** The few kinds of failure a client can act on; the service's error handler maps each to one HTTP status. */
+/**
+ * The few kinds of failure a client can act on; the service's error handler maps each to one HTTP status.
+ * `misconfigured`: the service's own setup is wrong (e.g. its RBAC), so the operator must act and retrying will not help.
+ */
 export type ErrorKind =
   | 'invalid'
   | 'unauthenticated'
@@ -9,7 +12,8 @@ export type ErrorKind =
   | 'no-capacity'
   | 'unavailable'
   | 'bad-gateway'
-  | 'timeout';
+  | 'timeout'
+  | 'misconfigured';
 
 /**
  * Base class of every error a client may see. `code` is stable (clients and dashboards may match on it),

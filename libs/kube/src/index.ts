@@ -11,5 +11,6 @@ export {
   KubeUnavailableError,
   kubeCall,
   toKubeError,
+  type KubeRequest,
 } from './errors';
 export type { KubeConfig } from '@kubernetes/client-node';
