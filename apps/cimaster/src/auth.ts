@@ -22,7 +22,7 @@ interface Settings {
  *   - {identity: e2e-pods, role: e2e, token: "<secret>"}
  * ```
  */
-export const CIMASTER_TOKEN_FORMAT: TokenFileFormat<Role, Settings> = {
+const CIMASTER_TOKEN_FORMAT: TokenFileFormat<Role, Settings> = {
   grants(entry, at, problems) {
     if (entry.role === 'admin' || entry.role === 'e2e') return entry.role;
     problems.push(`${at}.role must be admin or e2e`);

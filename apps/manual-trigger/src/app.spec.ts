@@ -18,7 +18,7 @@ afterEach(() => contract.verify());
 const postsubmit = { org: 'tess', repo: 'tessops', base_ref: 'master', prowtype: 'postsubmit', prowjob: 'sddz-e2e-k8s-1.32', user: 'fesu' };
 
 /** An in-memory ProwJobApi with failure knobs. */
-function fakeApi(opts: { buildId?: string; failCreate?: Error } = {}) {
+function fakeApi(opts: { buildId?: string; failCreate?: Error; listMisses?: boolean } = {}) {
   const store = new Map<string, ProwJob>();
   let rv = 1;
   const api: ProwJobApi & { store: Map<string, ProwJob> } = {
@@ -37,6 +37,7 @@ function fakeApi(opts: { buildId?: string; failCreate?: Error } = {}) {
       return pj;
     },
     async list(selector) {
+      if (opts.listMisses) return [];
       const [k, v] = selector.split('=');
       return [...store.values()].filter((pj) => pj.metadata.labels?.[k] === v);
     },
@@ -201,6 +202,19 @@ describe('POST /manual-trigger: creating', () => {
     await request(app).post('/manual-trigger').set('Idempotency-Key', 'run-43').send(postsubmit).expect(201);
     expect(api.store.size).toBe(2);
     await request(app).post('/manual-trigger').set('Idempotency-Key', 'bad key with spaces').send(postsubmit).expect(400);
+  });
+
+  it('judges the Idempotency-Key window the same way when a racing replica created the job first', async () => {
+    // The list misses the job (another replica is creating it), so the create collides with it; a job the API
+    // server has only a creationTimestamp for is still within the window.
+    const api = fakeApi({ buildId: '1', listMisses: true });
+    const { app } = await testApp({ prowJobs: api });
+    const first = await request(app).post('/manual-trigger').set('Idempotency-Key', 'run-7').send(postsubmit).expect(201);
+    const stored = api.store.get(first.body.job_name)!;
+    api.store.set(first.body.job_name, { ...stored, metadata: { ...stored.metadata, creationTimestamp: stored.status!.startTime }, status: { state: 'pending' } as ProwJob['status'] });
+    const again = await request(app).post('/manual-trigger').set('Idempotency-Key', 'run-7').send(postsubmit).expect(200);
+    expect(again.body).toMatchObject({ job_name: first.body.job_name, idempotent_replay: true });
+    expect(api.store.size).toBe(1);
   });
 
   it('GET /prowjobs/NAME reports state, build id and links; unknown names are 404', async () => {

@@ -66,7 +66,7 @@ export class TriggerService {
     if (disallowed.length) throw new EnvNotAllowedError(disallowed, [...this.deps.allowedEnv]);
     const effective = { ...req, user: req.user ?? (caller.identity !== 'anonymous' ? caller.identity : undefined) };
     const hash = caller.idempotencyKey ? idempotencyHash(caller.identity, caller.idempotencyKey) : undefined;
-    const { prowJob } = buildProwJob(effective, {
+    const prowJob = buildProwJob(effective, {
       index: this.deps.config().index,
       githubUrl: this.deps.githubUrl,
       identity: caller.identity,
@@ -131,10 +131,7 @@ export class TriggerService {
 
   private async findReplay(api: ProwJobApi, hash: string): Promise<ProwJob | undefined> {
     const existing = await api.list(`${IDEMPOTENCY_LABEL}=${hash}`);
-    const cutoff = this.deps.clock.now().getTime() - this.deps.idempotencyTtlMs;
-    return existing
-      .filter((pj) => Date.parse(pj.status?.startTime ?? pj.metadata.creationTimestamp ?? '') >= cutoff)
-      .sort((a, b) => (b.status?.startTime ?? '').localeCompare(a.status?.startTime ?? ''))[0];
+    return existing.filter((pj) => this.withinTtl(pj)).sort((a, b) => createdAt(b) - createdAt(a))[0];
   }
 
   private async create(api: ProwJobApi, prowJob: ProwJob, hash: string | undefined): Promise<{ prowJob: ProwJob; replay: boolean }> {
@@ -152,9 +149,15 @@ export class TriggerService {
     }
   }
 
+  /** Whether a ProwJob created for an Idempotency-Key still stands for it. */
   private withinTtl(prowJob: ProwJob): boolean {
-    return Date.parse(prowJob.status?.startTime ?? '') >= this.deps.clock.now().getTime() - this.deps.idempotencyTtlMs;
+    return createdAt(prowJob) >= this.deps.clock.now().getTime() - this.deps.idempotencyTtlMs;
   }
+}
+
+/** When a ProwJob was created (ms): the start time Prow sets on creation, else the API server's timestamp; NaN when neither. */
+function createdAt(prowJob: ProwJob): number {
+  return Date.parse(prowJob.status?.startTime ?? prowJob.metadata.creationTimestamp ?? '');
 }
 
 const REPLAYED = 'ProwJob already created for this Idempotency-Key';

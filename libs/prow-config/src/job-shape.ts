@@ -1,4 +1,4 @@
-import { RESERVED_LABELS, isValidLabelValue, type JobBase } from '@ci-stack/prowjob-api';
+import { RESERVED_LABELS, isValidLabelValue } from '@ci-stack/prowjob-api';
 import { compileGoRegex } from './branches';
 
 export type JobKind = 'presubmit' | 'postsubmit' | 'periodic';
@@ -92,9 +92,4 @@ function checkSchedule(raw: Record<string, unknown>): string[] {
   const set = ['cron', 'interval', 'minimum_interval'].filter((f) => typeof raw[f] === 'string' && raw[f] !== '');
   if (set.length !== 1) return [`a periodic needs exactly one of cron, interval or minimum_interval, has ${set.length ? set.join(', ') : 'none'}`];
   return [];
-}
-
-/** Narrowing helper for callers that have checked the shape. */
-export function asJob<T extends JobBase>(raw: unknown): T {
-  return raw as T;
 }

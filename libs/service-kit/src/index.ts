@@ -8,5 +8,5 @@ export { createLogger, type Logger } from './logger';
 export { requestContext } from './http/request-context';
 export { errorHandler, type ErrorBody, type ErrorRenderer } from './http/error-handler';
 export { allReady, healthRoutes, type Readiness, type ReadinessCheck } from './http/health';
-export { LATENCY_BUCKETS_SECONDS, httpMetrics, listen, startMetricsServer } from './http/metrics';
+export { httpMetrics, listen, startMetricsServer } from './http/metrics';
 export { serve, type Served } from './http/serve';

@@ -1,7 +1,7 @@
 import { formatProblem, inspectProwConfig, type LoadReport } from '@ci-stack/prow-config';
 import { OptionsError, parseOptions, type OptionSpec, type OptionsOf } from '@ci-stack/core';
 
-export const CHECK_CONFIG_OPTIONS = [
+const CHECK_CONFIG_OPTIONS = [
   { name: 'config-path', env: 'CONFIG_PATH', type: 'string', required: true, help: 'Path to Prow config.yaml.' },
   { name: 'job-config-path', env: 'JOB_CONFIG_PATH', type: 'string', help: 'Path to a job config file or a directory of them.' },
   { name: 'json', env: 'CHECK_CONFIG_JSON', type: 'bool', default: false, help: 'Print the report as JSON.' },
