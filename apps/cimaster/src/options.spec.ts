@@ -1,10 +1,9 @@
 import { OptionsError } from '@ci-stack/core';
+import { parsedValues } from '@ci-stack/core/testing';
 import { CIMASTER_OPTIONS, loadOptions, type CimasterOptions } from './options';
 
 function values(argv: string[], env: Record<string, string> = {}): CimasterOptions {
-  const parsed = loadOptions(argv, env);
-  if (parsed.help) throw new Error('unexpected help');
-  return parsed.values;
+  return parsedValues(loadOptions(argv, env));
 }
 
 describe('cimaster options', () => {

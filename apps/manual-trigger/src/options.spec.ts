@@ -1,10 +1,9 @@
 import { OptionsError } from '@ci-stack/core';
+import { parsedValues } from '@ci-stack/core/testing';
 import { MANUAL_TRIGGER_OPTIONS, loadOptions, type ManualTriggerOptions } from './options';
 
 function values(argv: string[], env: Record<string, string> = {}): ManualTriggerOptions {
-  const parsed = loadOptions(argv, env);
-  if (parsed.help) throw new Error('unexpected help');
-  return parsed.values;
+  return parsedValues(loadOptions(argv, env));
 }
 
 describe('manual-trigger options', () => {
