@@ -1,6 +1,6 @@
 // The core has no runtime dependencies: its bundle is its own sources and nothing from node_modules.
 import { join } from 'node:path';
-import { bundledInputs } from './testing';
+import { bundledInputs } from './bundle-inputs';
 
 it('bundles from its own sources only', async () => {
   const inputs = await bundledInputs(join(__dirname, 'index.ts'));

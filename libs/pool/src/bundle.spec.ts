@@ -1,7 +1,7 @@
 // The pool's rules run anywhere: bundling the library must pull in no HTTP server, logger or metrics library
 // (they belong to the service chassis, which a domain library may not load, not even through another library).
 import { join } from 'node:path';
-import { bundledInputs } from '@ci-stack/core/testing';
+import { bundledInputs } from '@ci-stack/core/bundle-inputs';
 
 it('bundles without express, pino or prom-client', async () => {
   const inputs = await bundledInputs(join(__dirname, 'index.ts'));
