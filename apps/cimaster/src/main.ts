@@ -4,7 +4,7 @@ import { createManualTriggerClient } from '@ci-stack/manual-trigger-api';
 import { ClusterPool } from '@ci-stack/pool';
 import { createPoolStore, type StoreConfig } from '@ci-stack/pool-store';
 import { systemClock } from '@ci-stack/core';
-import { createLogger, runMain, serve, startMetricsServer } from '@ci-stack/service-kit';
+import { createLogger, runMain, serveService } from '@ci-stack/service-kit';
 import { createApp } from './app';
 import { TokenAuth } from './auth';
 import { createCluster } from './create-cluster';
@@ -61,15 +61,7 @@ async function start(opts: CimasterOptions): Promise<void> {
     createCluster: (req) => createCluster(creation, req),
   });
   const sweeper = startSweeper({ pool, intervalMs: opts.sweepInterval, metrics, logger });
-  const metricsServer = await startMetricsServer({ registry: metrics.registry, port: opts.metricsPort, host: opts.host });
-  await serve({
-    app,
-    port: opts.port,
-    host: opts.host,
-    logger,
-    gracePeriodMs: opts.gracePeriod,
-    onShutdown: [() => sweeper.stop(), () => store.close(), async () => auth?.close(), async () => void metricsServer.close()],
-  });
+  await serveService({ app, registry: metrics.registry, server: opts, logger, onShutdown: [() => sweeper.stop(), () => store.close(), async () => auth?.close()] });
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, store: opts.store, auth: Boolean(auth) }, 'cimaster listening');
 }
 

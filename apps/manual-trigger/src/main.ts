@@ -2,7 +2,7 @@ import { loadKubeConfig } from '@ci-stack/kube';
 import { ConfigWatcher, formatProblem, ConfigLoadError } from '@ci-stack/prow-config';
 import { ProwJobClient } from '@ci-stack/prowjob-client';
 import { systemClock } from '@ci-stack/core';
-import { createLogger, runMain, serve, startMetricsServer } from '@ci-stack/service-kit';
+import { createLogger, runMain, serveService } from '@ci-stack/service-kit';
 import { createApp } from './app';
 import { TokenAuthenticator } from './auth';
 import { createMetrics } from './metrics';
@@ -51,15 +51,7 @@ async function start(opts: ManualTriggerOptions): Promise<void> {
     metrics,
     logger,
   });
-  const metricsServer = await startMetricsServer({ registry: metrics.registry, port: opts.metricsPort, host: opts.host });
-  await serve({
-    app,
-    port: opts.port,
-    host: opts.host,
-    logger,
-    gracePeriodMs: opts.gracePeriod,
-    onShutdown: [async () => watcher.close(), async () => auth?.close(), async () => void metricsServer.close()],
-  });
+  await serveService({ app, registry: metrics.registry, server: opts, logger, onShutdown: [async () => watcher.close(), async () => auth?.close()] });
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, dryRun: opts.dryRun, namespace, auth: Boolean(auth), jobs: loaded.index.counts() }, 'manual-trigger listening');
 }
 

@@ -8,5 +8,5 @@ export { createLogger, type Logger } from './logger';
 export { requestContext } from './http/request-context';
 export { errorHandler, type ErrorBody, type ErrorRenderer } from './http/error-handler';
 export { allReady, healthRoutes, type Readiness, type ReadinessCheck } from './http/health';
-export { httpMetrics, listen, startMetricsServer } from './http/metrics';
-export { serve, type Served } from './http/serve';
+export { httpMetrics, listen } from './http/metrics';
+export { serveService, type Served, type ServerOptions } from './http/serve';

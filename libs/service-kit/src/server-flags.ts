@@ -3,9 +3,9 @@ import type { OptionSpec } from '@ci-stack/core';
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /**
- * The flags every service takes for what this kit runs: where to listen (`serve`), the metrics port
- * (`startMetricsServer`), the log level (`createLogger`) and the drain time on SIGTERM. Compose into a service's
- * own list: `[...ownFlags, ...SERVER_FLAGS]`.
+ * The flags every service takes for what this kit runs: the API and metrics ports and the drain time on SIGTERM
+ * (`serveService`), and the log level (`createLogger`). Compose into a service's own list:
+ * `[...ownFlags, ...SERVER_FLAGS]`.
  */
 export const SERVER_FLAGS = [
   { name: 'host', env: 'HOST', type: 'string', default: '0.0.0.0', help: 'Address to listen on.' },
