@@ -1,13 +1,19 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const kubeAndRedis = [
-  { tag: 'type:util', bannedExternalImports: ['@kubernetes/client-node', 'ioredis'] },
-  { tag: 'type:feature', bannedExternalImports: ['@kubernetes/client-node', 'ioredis'] },
-  { tag: 'type:domain', bannedExternalImports: ['@kubernetes/client-node', 'ioredis', 'express'] },
-  { tag: 'type:app', bannedExternalImports: ['@kubernetes/client-node', 'ioredis'] },
-  // Contracts describe HTTP; the CLI bundles them, so they carry no server framework either.
-  { tag: 'type:contract', bannedExternalImports: ['@kubernetes/client-node', 'ioredis', 'express'] },
+// Runtime packages only some layers may import. The domain runs anywhere: no HTTP server, logger or metrics
+// library, no Kubernetes or Redis client (and the core's bundle test keeps it free of any runtime dependency).
+// Data access reports through hooks rather than logging or metrics. Contracts describe HTTP; the CLI bundles them,
+// so they carry no server framework either.
+const KUBE_AND_REDIS = ['@kubernetes/client-node', 'ioredis'];
+const CHASSIS_PACKAGES = ['express', 'pino', 'prom-client'];
+const bannedImports = [
+  { tag: 'type:util', banned: KUBE_AND_REDIS },
+  { tag: 'type:domain', banned: [...KUBE_AND_REDIS, ...CHASSIS_PACKAGES, 'js-yaml'] },
+  { tag: 'type:contract', banned: [...KUBE_AND_REDIS, ...CHASSIS_PACKAGES] },
+  { tag: 'type:data-access', banned: CHASSIS_PACKAGES },
+  { tag: 'type:chassis', banned: KUBE_AND_REDIS },
+  { tag: 'type:app', banned: KUBE_AND_REDIS },
 ];
 
 export default [
@@ -24,11 +30,17 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            // Layers: apps sit on features, data access and utilities; nothing reaches upwards.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contract', 'type:util'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contract', 'type:util'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contract', 'type:util', 'type:tool'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'] },
+            // Layers: apps and tools sit on the HTTP chassis, data access, domain, contracts and utilities; nothing
+            // reaches upwards.
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:chassis', 'type:data-access', 'type:domain', 'type:contract', 'type:util'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:chassis', 'type:data-access', 'type:domain', 'type:contract', 'type:util'] },
+            // The integration tier and the benchmarks drive the services as processes, with tools to start the stack.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:contract', 'type:util', 'type:tool'] },
+            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:contract', 'type:util', 'type:tool'] },
+            // The Helm chart's tests render it with the helm that kube-env builds.
+            { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:tool'] },
+            // The chassis (express, pino, prom-client) builds on the dependency-free core only.
+            { sourceTag: 'type:chassis', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'] },
             // Domain libraries hold pure business rules and declare the interfaces data access implements.
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:util'] },
@@ -42,7 +54,7 @@ export default [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             // The integration tier exercises the whole stack; it runs the services as processes, never imports them.
             { sourceTag: 'scope:stack', onlyDependOnLibsWithTags: ['scope:manual-trigger', 'scope:cimaster', 'scope:shared'] },
-            ...kubeAndRedis.map(({ tag, bannedExternalImports }) => ({ sourceTag: tag, bannedExternalImports })),
+            ...bannedImports.map(({ tag, banned }) => ({ sourceTag: tag, bannedExternalImports: banned })),
           ],
         },
       ],

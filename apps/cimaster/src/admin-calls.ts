@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { assertLabels, type Cluster, type ClusterPool } from '@ci-stack/pool';
-import { ValidationError } from '@ci-stack/service-kit';
+import { ValidationError } from '@ci-stack/core';
 import { callRouter, type Auth, type CallSpec } from './calls';
 import type { CreateClusterRequest, TriggerAnswer } from './create-cluster';
 import type { ProvisionCall } from './job-follower';

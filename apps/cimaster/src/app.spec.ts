@@ -11,7 +11,8 @@ import { createManualTriggerClient, manualTriggerDocument } from '@ci-stack/manu
 import { ClusterPool, type PoolStore } from '@ci-stack/pool';
 import { BatchingPoolStore, FileBackend, MemoryBackend, type VersionedBackend } from '@ci-stack/pool-store';
 import { listen } from '@ci-stack/service-kit';
-import { FakeClock, freePort, silentLogger } from '@ci-stack/service-kit/testing';
+import { FakeClock, freePort } from '@ci-stack/core/testing';
+import { silentLogger } from '@ci-stack/service-kit/testing';
 import { createApp } from './app';
 import { TokenAuth } from './auth';
 import { alwaysLeader } from './leadership';

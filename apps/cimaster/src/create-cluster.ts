@@ -1,6 +1,6 @@
 import { ApiError, MalformedAnswerError, UnreachableError } from '@ci-stack/http-contract';
 import { manualTriggerRoutes, type ManualTriggerClient, type TriggerAnswer } from '@ci-stack/manual-trigger-api';
-import { DomainError } from '@ci-stack/service-kit';
+import { DomainError } from '@ci-stack/core';
 
 export type { TriggerAnswer };
 

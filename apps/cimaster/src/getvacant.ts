@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { NoCapacityError, assertLabels, type ClusterPool } from '@ci-stack/pool';
-import { DomainError, ValidationError } from '@ci-stack/service-kit';
+import { DomainError, ValidationError } from '@ci-stack/core';
 import { callRouter, type Auth } from './calls';
 import type { PoolMetrics } from './metrics';
 import { clusterView, reply } from './views';

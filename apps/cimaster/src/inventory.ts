@@ -1,6 +1,7 @@
 import { load } from 'js-yaml';
 import { checkLabels, formatLabels, type InventoryCluster, type PoolTarget } from '@ci-stack/pool';
-import { WatchedFile, checkDnsLabel } from '@ci-stack/service-kit';
+import { WatchedFile } from '@ci-stack/service-kit';
+import { checkDnsLabel } from '@ci-stack/core';
 
 /** The declared pool: clusters that must exist, and targets the pool keeps. */
 export interface Inventory {

@@ -1,5 +1,6 @@
 import { JobSupersededError, formatLabels, type Cluster, type ClusterPool, type JobOutcome, type JobResult, type JobRun, type PoolState } from '@ci-stack/pool';
-import { formatDuration, type Clock, type Logger } from '@ci-stack/service-kit';
+import { type Logger } from '@ci-stack/service-kit';
+import { formatGoDuration, type Clock } from '@ci-stack/core';
 import { ManualTriggerFailedError, ManualTriggerUnavailableError, ProwJobGoneError, type JobRequest, type JobStatus, type TriggerAnswer } from './create-cluster';
 
 /**
@@ -130,7 +131,7 @@ export class JobFollower {
     const { config } = this.deps;
     const age = this.deps.clock.now().getTime() - Date.parse(run.requestedAt);
     const limit = run.kind === 'create' ? config.provisionTimeoutMs : config.cleanupTimeoutMs;
-    if (age >= limit) return this.conclude(cluster, run.key, { ok: false, reason: `${what(run)} job ${run.name ?? '(not started)'} did not end within ${formatDuration(limit)}`, logLink: run.logLink });
+    if (age >= limit) return this.conclude(cluster, run.key, { ok: false, reason: `${what(run)} job ${run.name ?? '(not started)'} did not end within ${formatGoDuration(limit * 1_000_000)}`, logLink: run.logLink });
     if (run.name) return this.poll(cluster, run, run.name);
     if (run.kind === 'create' && age < config.triggerGraceMs) return;
     // A refusal has ended the run already; an unreachable manual-trigger is retried next round.

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { ClusterPool, type PoolStore } from '@ci-stack/pool';
 import { BatchingPoolStore, MemoryBackend } from '@ci-stack/pool-store';
-import { FakeClock, silentLogger } from '@ci-stack/service-kit/testing';
+import { silentLogger } from '@ci-stack/service-kit/testing';
+import { FakeClock } from '@ci-stack/core/testing';
 import { createApp } from './app';
 import type { TriggerAnswer } from './create-cluster';
 import { JobFollower } from './job-follower';

@@ -1,5 +1,6 @@
 import type { ClusterPool } from '@ci-stack/pool';
-import type { Clock, Logger, ReadinessCheck } from '@ci-stack/service-kit';
+import type { Logger, ReadinessCheck } from '@ci-stack/service-kit';
+import type { Clock } from '@ci-stack/core';
 import type { InventoryFile } from './inventory';
 import { JobFollower, type ProwJobs } from './job-follower';
 import type { Leadership } from './leadership';

@@ -3,7 +3,8 @@ import { loadKubeConfig } from '@ci-stack/kube';
 import { createManualTriggerClient } from '@ci-stack/manual-trigger-api';
 import { ClusterPool } from '@ci-stack/pool';
 import { createPoolStore, type StoreConfig } from '@ci-stack/pool-store';
-import { OptionsError, createLogger, serve, startMetricsServer, systemClock } from '@ci-stack/service-kit';
+import { systemClock } from '@ci-stack/core';
+import { createLogger, runMain, serveService } from '@ci-stack/service-kit';
 import { createApp } from './app';
 import { TokenAuth } from './auth';
 import { createCluster, manualTriggerJobs } from './create-cluster';
@@ -31,13 +32,7 @@ async function storeConfig(opts: CimasterOptions): Promise<StoreConfig> {
   }
 }
 
-async function main(): Promise<void> {
-  const parsed = loadOptions(process.argv.slice(2), process.env);
-  if (parsed.help) {
-    process.stdout.write(parsed.text);
-    return;
-  }
-  const opts = parsed.values;
+async function start(opts: CimasterOptions): Promise<void> {
   const logger = createLogger({ service: 'cimaster', level: opts.logLevel });
   const inventory = opts.inventory ? new InventoryFile(opts.inventory, () => metrics.inventoryReloadErrors.inc()) : undefined;
   await inventory?.start(); // a bad inventory stops the start: fix the file
@@ -79,20 +74,14 @@ async function main(): Promise<void> {
     wake: () => lifecycle.loop.wake(),
   });
   const sweeper = startSweeper({ pool, intervalMs: opts.sweepInterval, metrics, logger, leadership });
-  const metricsServer = await startMetricsServer({ registry: metrics.registry, port: opts.metricsPort, host: opts.host });
-  await serve({
+  await serveService({
     app,
-    port: opts.port,
-    host: opts.host,
+    registry: metrics.registry,
+    server: opts,
     logger,
-    gracePeriodMs: opts.gracePeriod,
-    onShutdown: [() => sweeper.stop(), () => lifecycle.loop.stop(), () => store.close(), async () => auth?.close(), async () => inventory?.close(), async () => void metricsServer.close()],
+    onShutdown: [() => sweeper.stop(), () => lifecycle.loop.stop(), () => store.close(), async () => auth?.close(), async () => inventory?.close()],
   });
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, store: opts.store, auth: Boolean(auth), cleanupJob: opts.cleanupJob, inventory: opts.inventory }, 'cimaster listening');
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof OptionsError) process.stderr.write(`cimaster: ${err.message}\nRun with --help for the list of flags.\n`);
-  else process.stderr.write(`cimaster: ${(err as Error).message}\n`);
-  process.exit(2);
-});
+void runMain({ service: 'cimaster', argv: process.argv.slice(2), env: process.env, loadOptions, start });

@@ -1,16 +1,13 @@
-import { OptionsError, parseOptions, type OptionSpec, type ParsedOptions } from '@ci-stack/service-kit';
+import { parseOptions, type OptionSpec, type OptionsOf, type ParsedOptions } from '@ci-stack/core';
+import { KUBE_FLAGS } from '@ci-stack/kube';
+import { AUTH_FLAGS, SERVER_FLAGS } from '@ci-stack/service-kit';
 
-/** cimaster's flags; each can also be set by its environment variable. */
-export const CIMASTER_OPTIONS: readonly OptionSpec[] = [
-  { name: 'host', env: 'HOST', type: 'string', default: '0.0.0.0', help: 'Address to listen on.' },
-  { name: 'port', env: 'PORT', type: 'int', default: 8080, min: 1, max: 65535, help: 'API port.' },
-  { name: 'metrics-port', env: 'METRICS_PORT', type: 'int', default: 9090, min: 1, max: 65535, help: 'Port for /metrics.' },
+/** cimaster's own flags; each can also be set by its environment variable. */
+const CIMASTER_FLAGS = [
   { name: 'store', env: 'STORE', type: 'string', default: 'file', choices: ['file', 'memory', 'configmap', 'redis'], help: 'Where the pool lives.' },
   { name: 'state-file', env: 'STATE_FILE', type: 'string', default: 'cimaster-state.json', help: 'Pool file for --store=file (one process only).' },
   { name: 'configmap-namespace', env: 'CONFIGMAP_NAMESPACE', type: 'string', default: 'ci', help: 'Namespace of the pool ConfigMap (--store=configmap).' },
   { name: 'configmap-name', env: 'CONFIGMAP_NAME', type: 'string', default: 'clusters', help: 'Name of the pool ConfigMap (--store=configmap).' },
-  { name: 'kubeconfig', env: 'KUBECONFIG_PATH', type: 'string', help: 'Kubeconfig file (else in-cluster, else $KUBECONFIG, else ~/.kube/config).' },
-  { name: 'context', env: 'KUBE_CONTEXT', type: 'string', help: 'Kubeconfig context to use.' },
   { name: 'redis-url', env: 'REDIS_URL', type: 'string', secret: true, help: 'redis:// or rediss:// URL (--store=redis).' },
   { name: 'redis-password-file', env: 'REDIS_PASSWORD_FILE', type: 'string', help: 'File holding the Redis password (a mounted Secret); overrides one in the URL.' },
   { name: 'redis-prefix', env: 'REDIS_PREFIX', type: 'string', default: 'cimaster:', help: 'Prefix of every Redis key.' },
@@ -32,55 +29,22 @@ export const CIMASTER_OPTIONS: readonly OptionSpec[] = [
   { name: 'test-lease', env: 'TEST_LEASE', type: 'duration', default: 4 * 3_600_000, min: 1000, help: 'Testing lease; heartbeat extends it, expiry returns the cluster.' },
   { name: 'max-wait', env: 'MAX_WAIT', type: 'duration', default: 3_600_000, min: 0, help: 'Longest wait= a getvacant may ask for.' },
   { name: 'sweep-interval', env: 'SWEEP_INTERVAL', type: 'duration', default: 30_000, min: 100, help: 'How often expired leases, holds and queue tickets are swept.' },
-  { name: 'auth-config', env: 'AUTH_CONFIG', type: 'string', help: 'Token file (YAML) enabling bearer tokens for admin (and optionally e2e) calls; reloaded on change.' },
-  { name: 'log-level', env: 'LOG_LEVEL', type: 'string', default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], help: 'Log level.' },
-  { name: 'grace-period', env: 'GRACE_PERIOD', type: 'duration', default: 10_000, min: 0, help: 'How long to drain requests on SIGTERM.' },
-];
+] as const satisfies readonly OptionSpec[];
 
-export interface CimasterOptions {
-  host: string;
-  port: number;
-  metricsPort: number;
-  store: 'file' | 'memory' | 'configmap' | 'redis';
-  stateFile: string;
-  configmapNamespace: string;
-  configmapName: string;
-  kubeconfig?: string;
-  context?: string;
-  redisUrl?: string;
-  redisPasswordFile?: string;
-  redisPrefix: string;
-  manualTriggerUrl: string;
-  manualTriggerTokenFile?: string;
-  createClusterOrg: string;
-  createClusterRepo: string;
-  createClusterJob: string;
-  createClusterTimeout: number;
-  createClusterBranch: string;
-  provisionTimeout: number;
-  cleanupJob?: string;
-  cleanupAttempts: number;
-  cleanupTimeout: number;
-  inventory?: string;
-  jobPollInterval: number;
-  holdDuration: number;
-  maxHoldDuration: number;
-  testLease: number;
-  maxWait: number;
-  sweepInterval: number;
-  authConfig?: string;
-  logLevel: string;
-  gracePeriod: number;
-}
+/** Every flag cimaster takes: its own, then the shared groups. */
+export const CIMASTER_OPTIONS = [...CIMASTER_FLAGS, ...KUBE_FLAGS, ...AUTH_FLAGS, ...SERVER_FLAGS] as const;
 
-/** Parses flags and environment; throws `OptionsError` listing every problem, including cross-flag ones. */
-export function loadOptions(argv: string[], env: Record<string, string | undefined>): ParsedOptions<CimasterOptions> {
-  const parsed = parseOptions<CimasterOptions>('cimaster', CIMASTER_OPTIONS, argv, env);
-  if (parsed.help) return parsed;
-  const o = parsed.values;
+export type CimasterOptions = OptionsOf<typeof CIMASTER_OPTIONS>;
+
+/** Checks across flags, on whichever of them parsed. */
+function crossCheck(o: Partial<CimasterOptions>): string[] {
   const problems: string[] = [];
   if (o.store === 'redis' && !o.redisUrl) problems.push('--redis-url (or REDIS_URL) is required with --store=redis');
-  if (o.holdDuration > o.maxHoldDuration) problems.push('--hold-duration must not exceed --max-hold-duration');
-  if (problems.length) throw new OptionsError(problems);
-  return parsed;
+  if (o.holdDuration !== undefined && o.maxHoldDuration !== undefined && o.holdDuration > o.maxHoldDuration) problems.push('--hold-duration must not exceed --max-hold-duration');
+  return problems;
+}
+
+/** Parses flags and environment; throws `OptionsError` listing every problem, cross-flag ones included. */
+export function loadOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedOptions<CimasterOptions> {
+  return parseOptions({ name: 'cimaster', specs: CIMASTER_OPTIONS, check: crossCheck }, argv, env);
 }

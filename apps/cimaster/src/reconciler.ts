@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { planInventory, planReplenish, type Cluster, type ClusterPool, type JobRun, type PoolState, type ReplenishOptions } from '@ci-stack/pool';
-import type { Clock, Logger } from '@ci-stack/service-kit';
+import type { Logger } from '@ci-stack/service-kit';
+import type { Clock } from '@ci-stack/core';
 import { NAME_SUFFIX_LENGTH, type Inventory } from './inventory';
 import type { JobFollower } from './job-follower';
 

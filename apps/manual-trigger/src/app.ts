@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import { expressPath } from '@ci-stack/http-contract';
 import { manualTriggerDocument, manualTriggerRoutes as routes, parseTriggerParams, type TriggerRequest } from '@ci-stack/manual-trigger-api';
 import type { LoadedProwConfig, WatcherStatus } from '@ci-stack/prow-config';
-import { ValidationError, allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
+import { ValidationError } from '@ci-stack/core';
+import { allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
 import { ANONYMOUS, authorize, type Principal } from './auth';
 import { InvalidJsonError } from './errors';
 import type { TriggerMetrics } from './metrics';
@@ -12,7 +13,8 @@ import type { TriggerService } from './trigger-service';
 /** What the HTTP layer needs; everything is injected so tests can pass fakes. */
 export interface AppDeps {
   service: TriggerService;
-  config: () => LoadedProwConfig | undefined;
+  /** The config in use; the watcher loads one before the app is built, and a failed reload keeps it. */
+  config: () => LoadedProwConfig;
   configStatus: () => WatcherStatus;
   /** Absent when authentication is off. */
   auth?: { authenticate(header: string | undefined): Principal };
@@ -50,7 +52,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.get(routes.jobs.path, (req, res) => {
     principal(req);
-    const jobs = current(deps).index.list(valid(routes.jobs.params, req.query));
+    const jobs = deps.config().index.list(valid(routes.jobs.params, req.query));
     res.json({ jobs, count: jobs.length });
   });
 
@@ -121,18 +123,12 @@ function decodeBody(req: Request): unknown {
   throw new ValidationError(`unsupported request body of type ${req.get('content-type') ?? 'unknown'}: send JSON or a form`);
 }
 
-function current(deps: AppDeps): LoadedProwConfig {
-  const loaded = deps.config();
-  if (!loaded) throw new ValidationError('no Prow config loaded yet');
-  return loaded;
-}
-
 function readiness(deps: AppDeps) {
   let lastPing: { at: number; ok: boolean; message?: string } | undefined;
   return async () => {
     const status = deps.configStatus();
     const checks: Record<string, { ok: boolean; message?: string }> = {
-      config: deps.config() ? { ok: true, message: status.lastError ? `last reload failed: ${status.lastError}` : undefined } : { ok: false, message: 'no config loaded' },
+      config: { ok: true, message: status.lastError ? `last reload failed: ${status.lastError}` : undefined },
     };
     if (deps.pingApi) {
       if (!lastPing || Date.now() - lastPing.at > PING_CACHE_MS) {

@@ -1,7 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { load } from 'js-yaml';
-import type { ProwJobType } from '@ci-stack/prowjob-api';
-import { ForbiddenError, UnauthenticatedError, WatchedFile } from '@ci-stack/service-kit';
+import { PROWJOB_TYPES, type ProwJobType } from '@ci-stack/prowjob-api';
+import { ForbiddenError, UnauthenticatedError } from '@ci-stack/core';
+import { BearerTokens, type TokenFileFormat } from '@ci-stack/service-kit';
 
 /** One allowlist entry: glob patterns (`*`) for org, repo and job name, and the job types allowed. */
 export interface Grant {
@@ -11,22 +10,16 @@ export interface Grant {
   types?: ProwJobType[];
 }
 
-interface TokenEntry {
-  identity: string;
-  digest: Buffer;
-  grants: Grant[];
-}
-
 /** The identity a request was authenticated as, and what it may trigger. */
 export interface Principal {
   identity: string;
-  grants: Grant[] | 'all';
+  grants: readonly Grant[] | 'all';
 }
 
 export const ANONYMOUS: Principal = Object.freeze({ identity: 'anonymous', grants: 'all' as const });
 
 /**
- * Bearer tokens from a mounted Secret file:
+ * The `allow` list of one token entry:
  * ```yaml
  * tokens:
  *   - identity: cimaster
@@ -34,47 +27,57 @@ export const ANONYMOUS: Principal = Object.freeze({ identity: 'anonymous', grant
  *     allow:
  *       - {org: tess, repo: tessops, jobs: ["sddz-*"], types: [postsubmit]}
  * ```
- * Tokens are compared in constant time (on their SHA-256 digests) and never logged.
+ * No `allow` means the token may trigger nothing (it may still list jobs and read ProwJobs).
  */
-export function parseAuthConfig(text: string, source: string): TokenEntry[] {
-  const data = load(text) as { tokens?: unknown } | null;
-  const problems: string[] = [];
-  const entries: TokenEntry[] = [];
-  if (!data || !Array.isArray(data.tokens)) throw new Error(`${source}: expected a top-level 'tokens' list`);
-  data.tokens.forEach((raw: unknown, i: number) => {
-    const t = raw as { identity?: unknown; token?: unknown; allow?: unknown };
-    if (typeof t?.identity !== 'string' || !t.identity) problems.push(`tokens[${i}].identity must be a non-empty string`);
-    if (typeof t?.token !== 'string' || t.token.length < 16) problems.push(`tokens[${i}].token must be a string of at least 16 characters`);
-    if (t?.allow !== undefined && !Array.isArray(t.allow)) problems.push(`tokens[${i}].allow must be a list`);
-    if (typeof t?.identity === 'string' && typeof t.token === 'string' && t.token.length >= 16) {
-      entries.push({ identity: t.identity, digest: digest(t.token), grants: (t.allow as Grant[] | undefined) ?? [] });
-    }
-  });
-  if (problems.length) throw new Error(`${source}: ${problems.join('; ')}`);
-  return entries;
+export function parseGrants(entry: Readonly<Record<string, unknown>>, at: string, problems: string[]): Grant[] {
+  if (entry.allow === undefined) return [];
+  if (!Array.isArray(entry.allow)) {
+    problems.push(`${at}.allow must be a list`);
+    return [];
+  }
+  return entry.allow.map((raw: unknown, i: number) => parseGrant(raw, `${at}.allow[${i}]`, problems));
 }
 
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
+function parseGrant(raw: unknown, at: string, problems: string[]): Grant {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push(`${at} must be a mapping of org, repo, jobs and types`);
+    return {};
+  }
+  const g = raw as Record<string, unknown>;
+  const grant: Grant = {};
+  for (const key of ['org', 'repo'] as const) {
+    if (g[key] === undefined) continue;
+    if (typeof g[key] === 'string') grant[key] = g[key];
+    else problems.push(`${at}.${key} must be a string (a glob like "tess*")`);
+  }
+  if (g.jobs !== undefined) {
+    if (isStringList(g.jobs)) grant.jobs = g.jobs;
+    else problems.push(`${at}.jobs must be a list of job name globs`);
+  }
+  if (g.types !== undefined) {
+    if (isStringList(g.types) && g.types.every((t) => PROWJOB_TYPES.includes(t as ProwJobType))) grant.types = g.types as ProwJobType[];
+    else problems.push(`${at}.types must be a list of ${PROWJOB_TYPES.join(', ')}`);
+  }
+  return grant;
 }
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+const FORMAT: TokenFileFormat<Grant[], undefined> = { grants: parseGrants, settings: () => undefined };
 
 /** The token file, reloaded when it changes; a bad new file keeps the last good one. */
-export class TokenAuthenticator extends WatchedFile<TokenEntry[]> {
+export class TokenAuthenticator extends BearerTokens<Grant[], undefined> {
   constructor(path: string) {
-    super(path, parseAuthConfig);
+    super(path, FORMAT);
   }
 
   /** The principal for an `Authorization` header; 401 when it is missing or unknown. */
   authenticate(header: string | undefined): Principal {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!match) throw new UnauthenticatedError("missing bearer token: send 'Authorization: Bearer <token>'");
-    const offered = digest(match[1]);
-    let found: TokenEntry | undefined;
-    for (const entry of this.current()) {
-      if (timingSafeEqual(entry.digest, offered)) found = entry;
-    }
-    if (!found) throw new UnauthenticatedError('unknown bearer token');
-    return { identity: found.identity, grants: found.grants };
+    const holder = this.holder(header);
+    if (!holder) throw new UnauthenticatedError("missing bearer token: send 'Authorization: Bearer <token>'");
+    return holder;
   }
 }
 

@@ -43,7 +43,7 @@ export interface BuildContext {
 type Found = { kind: 'presubmit'; job: Presubmit } | { kind: 'postsubmit'; job: Postsubmit } | { kind: 'periodic'; job: Periodic };
 
 /** Finds the job as the original service did: presubmits first, then postsubmits; periodics by name. */
-export function findJob(index: JobIndex, req: TriggerRequest): Found {
+function findJob(index: JobIndex, req: TriggerRequest): Found {
   if (req.type === 'periodic') {
     const job = index.periodic(req.job);
     if (!job) throw new JobNotFoundError(req.job, 'periodics');
@@ -66,7 +66,7 @@ export function findJob(index: JobIndex, req: TriggerRequest): Found {
 }
 
 /** The ProwJob Prow would create for this request, with the caller's user and env applied and recorded. */
-export function buildProwJob(req: TriggerRequest, ctx: BuildContext): { prowJob: ProwJob; found: Found } {
+export function buildProwJob(req: TriggerRequest, ctx: BuildContext): ProwJob {
   const found = findJob(ctx.index, req);
   const spec = specFor(found, req, ctx.githubUrl);
   if (found.kind !== req.type && found.kind !== 'periodic') spec.type = req.type;
@@ -82,8 +82,7 @@ export function buildProwJob(req: TriggerRequest, ctx: BuildContext): { prowJob:
   if (found.kind !== req.type) annotations[Annotations.typeOverride] = `${found.kind}->${req.type}`;
   const labels: Record<string, string> = { ...(found.job.labels ?? {}), [CREATED_BY_LABEL]: 'true' };
   if (ctx.idempotencyHash) labels[IDEMPOTENCY_LABEL] = ctx.idempotencyHash;
-  const prowJob = newProwJob(spec, labels, annotations, { now: ctx.now, name: ctx.name, requireScheduling: ctx.requireScheduling });
-  return { prowJob, found };
+  return newProwJob(spec, labels, annotations, { now: ctx.now, name: ctx.name, requireScheduling: ctx.requireScheduling });
 }
 
 function specFor(found: Found, req: TriggerRequest, githubUrl: string): ProwJobSpec {

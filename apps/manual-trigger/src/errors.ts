@@ -1,4 +1,4 @@
-import { DomainError } from '@ci-stack/service-kit';
+import { DomainError } from '@ci-stack/core';
 
 /** The job is not in the loaded config (message as the original service phrased it). */
 export class JobNotFoundError extends DomainError {
@@ -50,13 +50,6 @@ export class DryRunError extends DomainError {
   }
 }
 
-
-/** The ProwJob could not be created because the Kubernetes API failed us. */
-export class CreateFailedError extends DomainError {
-  constructor(message: string) {
-    super('unavailable', 'KUBE_UNAVAILABLE', message);
-  }
-}
 
 export class InvalidJsonError extends DomainError {
   constructor(detail: string) {

@@ -1,20 +1,15 @@
 import { loadKubeConfig } from '@ci-stack/kube';
 import { ConfigWatcher, formatProblem, ConfigLoadError } from '@ci-stack/prow-config';
 import { ProwJobClient } from '@ci-stack/prowjob-client';
-import { OptionsError, createLogger, serve, startMetricsServer, systemClock } from '@ci-stack/service-kit';
+import { systemClock } from '@ci-stack/core';
+import { createLogger, runMain, serveService } from '@ci-stack/service-kit';
 import { createApp } from './app';
 import { TokenAuthenticator } from './auth';
 import { createMetrics } from './metrics';
-import { loadOptions } from './options';
+import { loadOptions, type ManualTriggerOptions } from './options';
 import { TriggerService } from './trigger-service';
 
-async function main(): Promise<void> {
-  const parsed = loadOptions(process.argv.slice(2), process.env);
-  if (parsed.help) {
-    process.stdout.write(parsed.text);
-    return;
-  }
-  const opts = parsed.values;
+async function start(opts: ManualTriggerOptions): Promise<void> {
   const logger = createLogger({ service: 'manual-trigger', level: opts.logLevel });
   const watcher = new ConfigWatcher({ paths: { configPath: opts.configPath, jobConfigPath: opts.jobConfigPath }, debounceMs: opts.configDebounce });
   const loaded = await watcher.start();
@@ -56,21 +51,15 @@ async function main(): Promise<void> {
     metrics,
     logger,
   });
-  const metricsServer = await startMetricsServer({ registry: metrics.registry, port: opts.metricsPort, host: opts.host });
-  await serve({
-    app,
-    port: opts.port,
-    host: opts.host,
-    logger,
-    gracePeriodMs: opts.gracePeriod,
-    onShutdown: [async () => watcher.close(), async () => auth?.close(), async () => void metricsServer.close()],
-  });
+  await serveService({ app, registry: metrics.registry, server: opts, logger, onShutdown: [async () => watcher.close(), async () => auth?.close()] });
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, dryRun: opts.dryRun, namespace, auth: Boolean(auth), jobs: loaded.index.counts() }, 'manual-trigger listening');
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof OptionsError) process.stderr.write(`manual-trigger: ${err.message}\nRun with --help for the list of flags.\n`);
-  else if (err instanceof ConfigLoadError) process.stderr.write(`manual-trigger: cannot load Prow config:\n  ${err.problems.map(formatProblem).join('\n  ')}\n`);
-  else process.stderr.write(`manual-trigger: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(2);
+void runMain({
+  service: 'manual-trigger',
+  argv: process.argv.slice(2),
+  env: process.env,
+  loadOptions,
+  start,
+  explain: (err) => (err instanceof ConfigLoadError ? `cannot load Prow config:\n  ${err.problems.map(formatProblem).join('\n  ')}` : undefined),
 });

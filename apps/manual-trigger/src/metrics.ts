@@ -11,7 +11,7 @@ export interface TriggerMetrics {
 }
 
 /** Builds the registry; config gauges are computed at scrape time from the watcher. */
-export function createMetrics(source: { config: () => LoadedProwConfig | undefined; status: () => WatcherStatus }): TriggerMetrics {
+export function createMetrics(source: { config: () => LoadedProwConfig; status: () => WatcherStatus }): TriggerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'manual_trigger_' });
   const created = new Counter({ name: 'manual_trigger_prowjobs_created_total', help: 'ProwJobs created, by type.', labelNames: ['type'], registers: [registry] });
@@ -34,8 +34,7 @@ export function createMetrics(source: { config: () => LoadedProwConfig | undefin
     labelNames: ['type'],
     registers: [registry],
     collect() {
-      const counts = source.config()?.index.counts();
-      if (!counts) return;
+      const counts = source.config().index.counts();
       this.set({ type: 'presubmit' }, counts.presubmits);
       this.set({ type: 'postsubmit' }, counts.postsubmits);
       this.set({ type: 'periodic' }, counts.periodics);

@@ -150,10 +150,12 @@ describe('over real HTTP against the Kubernetes API', () => {
     expect(up.status).toBe(201);
   });
 
-  it('answers 503 when the API server forbids creating ProwJobs', async () => {
+  it("answers 500 KUBE_FORBIDDEN naming the missing permission when the API server forbids creating ProwJobs", async () => {
     kube.forbid('prowjobs', ['create']);
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ org: 'tess', repo: 'tessops', base_ref: 'master', prowtype: 'postsubmit', prowjob: 'sddz-e2e-k8s-1.32' }) });
-    expect(res.status).toBe(503);
-    expect(((await res.json()) as { message: string }).message).toMatch(/^ProwJob could not be created: Kubernetes API refused the request: prowjobs is forbidden/);
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as { code: string; message: string };
+    expect(body.code).toBe('KUBE_FORBIDDEN');
+    expect(body.message).toMatch(/^Kubernetes API refused to create prowjobs\.prow\.k8s\.io in namespace \S+: grant this service's account verb "create" on resource "prowjobs" \(apiGroup prow\.k8s\.io\) in namespace \S+\. API server said: prowjobs is forbidden/);
   });
 });

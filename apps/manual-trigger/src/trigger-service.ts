@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { LoadedProwConfig } from '@ci-stack/prow-config';
 import type { ProwJob } from '@ci-stack/prowjob-api';
-import { DomainError, type Clock } from '@ci-stack/service-kit';
+import { DomainError, type Clock } from '@ci-stack/core';
 import { IDEMPOTENCY_LABEL, buildProwJob } from './build-prowjob';
-import { CreateFailedError, DryRunError, EnvNotAllowedError, ProwJobNotFoundError } from './errors';
+import { DryRunError, EnvNotAllowedError, ProwJobNotFoundError } from './errors';
 import { deckBase, linksFor } from './links';
 import type { TriggerMetrics } from './metrics';
 import type { TriggerRequest } from '@ci-stack/manual-trigger-api';
@@ -67,7 +67,7 @@ export class TriggerService {
     const effective = { ...req, user: req.user ?? (caller.identity !== 'anonymous' ? caller.identity : undefined) };
     const hash = caller.idempotencyKey ? idempotencyHash(caller.identity, caller.idempotencyKey) : undefined;
     const loaded = this.deps.config();
-    const { prowJob } = buildProwJob(effective, {
+    const prowJob = buildProwJob(effective, {
       index: loaded.index,
       requireScheduling: loaded.config.scheduler?.enabled === true,
       githubUrl: this.deps.githubUrl,
@@ -133,10 +133,7 @@ export class TriggerService {
 
   private async findReplay(api: ProwJobApi, hash: string): Promise<ProwJob | undefined> {
     const existing = await api.list(`${IDEMPOTENCY_LABEL}=${hash}`);
-    const cutoff = this.deps.clock.now().getTime() - this.deps.idempotencyTtlMs;
-    return existing
-      .filter((pj) => Date.parse(pj.status?.startTime ?? pj.metadata.creationTimestamp ?? '') >= cutoff)
-      .sort((a, b) => (b.status?.startTime ?? '').localeCompare(a.status?.startTime ?? ''))[0];
+    return existing.filter((pj) => this.withinTtl(pj)).sort((a, b) => createdAt(b) - createdAt(a))[0];
   }
 
   private async create(api: ProwJobApi, prowJob: ProwJob, hash: string | undefined): Promise<{ prowJob: ProwJob; replay: boolean }> {
@@ -150,14 +147,19 @@ export class TriggerService {
         return { prowJob: await api.create({ ...prowJob, metadata: { ...prowJob.metadata, name: crypto.randomUUID() } }), replay: false };
       }
       this.deps.metrics.createFailures.inc({ type: prowJob.spec.type, reason: err instanceof DomainError ? err.code : 'unknown' });
-      if (err instanceof DomainError && err.code === 'KUBE_FORBIDDEN') throw new CreateFailedError(`ProwJob could not be created: ${err.message}`);
       throw err;
     }
   }
 
+  /** Whether a ProwJob created for an Idempotency-Key still stands for it. */
   private withinTtl(prowJob: ProwJob): boolean {
-    return Date.parse(prowJob.status?.startTime ?? '') >= this.deps.clock.now().getTime() - this.deps.idempotencyTtlMs;
+    return createdAt(prowJob) >= this.deps.clock.now().getTime() - this.deps.idempotencyTtlMs;
   }
+}
+
+/** When a ProwJob was created (ms): the start time Prow sets on creation, else the API server's timestamp; NaN when neither. */
+function createdAt(prowJob: ProwJob): number {
+  return Date.parse(prowJob.status?.startTime ?? prowJob.metadata.creationTimestamp ?? '');
 }
 
 const REPLAYED = 'ProwJob already created for this Idempotency-Key';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DNS_LABEL, DNS_LABEL_MAX_LENGTH, ValidationError, checkDnsLabel, parseDuration } from '@ci-stack/service-kit';
+import { DNS_LABEL, DNS_LABEL_MAX_LENGTH, ValidationError, checkDnsLabel, parseDuration } from '@ci-stack/core';
 
 /** A parameter given as text and read as something else. */
 export type TextAs<T> = z.ZodPipe<z.ZodString, z.ZodTransform<T, string>>;

@@ -11,8 +11,9 @@ import {
   queueSchema,
 } from './schemas';
 
-/** Errors of the store every pool call reads or writes. */
-const STORE_UNAVAILABLE = ['STORE_CONTENDED', 'STORE_CORRUPT', 'STORE_VERSION_UNSUPPORTED', 'REDIS_UNAVAILABLE', 'KUBE_UNAVAILABLE', 'KUBE_TIMEOUT', 'KUBE_FORBIDDEN', 'KUBE_UNAUTHORIZED'] as const;
+/** Errors of the store every pool call reads or writes: an outage (503), or cimaster's own RBAC or credentials for the ConfigMap store (500). */
+const STORE_UNAVAILABLE = ['STORE_CONTENDED', 'STORE_CORRUPT', 'STORE_VERSION_UNSUPPORTED', 'REDIS_UNAVAILABLE', 'KUBE_UNAVAILABLE', 'KUBE_TIMEOUT'] as const;
+const STORE_MISCONFIGURED = ['INTERNAL', 'KUBE_FORBIDDEN', 'KUBE_UNAUTHORIZED'] as const;
 const BAD_REQUEST = ['INVALID_REQUEST', 'INVALID_JSON', 'REQUEST_ABORTED'] as const;
 
 const STATUS_TEXT: Record<ErrorStatus, string> = {
@@ -23,7 +24,7 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   409: 'The cluster is not in a state that allows this; the message names its state and holder',
   413: 'Body over 16 KiB',
   415: 'Unsupported body encoding',
-  500: 'A bug; the message names nothing internal, the log has the request id',
+  500: "A bug (the message names nothing internal, the log has the request id), or cimaster's own setup: the message says what to grant or fix",
   502: 'manual-trigger refused to create the cluster',
   503: 'Unavailable: see the code',
   504: 'Timed out',
@@ -46,7 +47,7 @@ function errors(own: Partial<Record<ErrorStatus, ErrorCodes>>, auth: 'admin' | '
     ...(auth === 'admin' ? { 403: ['FORBIDDEN'] as const } : {}),
     413: ['BODY_TOO_LARGE'],
     415: ['UNSUPPORTED_ENCODING'],
-    500: ['INTERNAL'],
+    500: STORE_MISCONFIGURED,
     503: STORE_UNAVAILABLE,
   };
   return errorResponses(common, own, (status, codes) => error(status, codes));

@@ -1,4 +1,4 @@
-import { DomainError, type ErrorKind } from '@ci-stack/service-kit';
+import { DomainError, type ErrorKind } from '@ci-stack/core';
 
 /** A Kubernetes API failure in our own terms; callers never look at client-node's error shapes. */
 export class KubeError extends DomainError {
@@ -38,10 +38,42 @@ function statusBody(body: unknown): { reason?: string; message?: string } {
 }
 
 /**
- * Folds client-node's failures (ApiException with a JSON-string body, fetch/network errors, aborts) into
- * {@link KubeError} subclasses with stable codes.
+ * What a call asks the API server to do, so that a refusal can name the permission that is missing, as an RBAC
+ * rule would: verb, resource (plural), API group and namespace.
  */
-export function toKubeError(err: unknown): KubeError {
+export interface KubeRequest {
+  verb: string;
+  resource: string;
+  /** Empty or absent for the core group. */
+  group?: string;
+  namespace?: string;
+}
+
+function describeRequest(request: KubeRequest): string {
+  const resource = request.group ? `${request.resource}.${request.group}` : request.resource;
+  return `${request.verb} ${resource}${request.namespace ? ` in namespace ${request.namespace}` : ''}`;
+}
+
+/** What an operator must grant: the RBAC rule, in words. */
+function missingPermission(request: KubeRequest): string {
+  const group = request.group ? ` (apiGroup ${request.group})` : ' (core apiGroup)';
+  const where = request.namespace ? ` in namespace ${request.namespace}` : ' cluster-wide';
+  return `grant this service's account verb "${request.verb}" on resource "${request.resource}"${group}${where}`;
+}
+
+function forbidden(text: string, request: KubeRequest | undefined, reason: string | undefined): KubeForbiddenError {
+  const message = request
+    ? `Kubernetes API refused to ${describeRequest(request)}: ${missingPermission(request)}. API server said: ${text}`
+    : `Kubernetes API refused the request: ${text}`;
+  return new KubeForbiddenError('misconfigured', 'KUBE_FORBIDDEN', message, 403, reason);
+}
+
+/**
+ * Folds client-node's failures (ApiException with a JSON-string body, fetch/network errors, aborts) into
+ * {@link KubeError} subclasses with stable codes. A 401 or 403 is this service's own setup (credentials, RBAC),
+ * not an outage: kind `misconfigured`, which names what to grant when `request` says what was asked.
+ */
+export function toKubeError(err: unknown, request?: KubeRequest): KubeError {
   if (err instanceof KubeError) return err;
   const apiErr = err as ApiExceptionLike;
   if (typeof apiErr?.code === 'number' && apiErr.code >= 100) {
@@ -55,9 +87,9 @@ export function toKubeError(err: unknown): KubeError {
           ? new KubeAlreadyExistsError('conflict', 'KUBE_ALREADY_EXISTS', text, 409, reason)
           : new KubeConflictError('conflict', 'KUBE_CONFLICT', text, 409, reason);
       case 403:
-        return new KubeForbiddenError('unavailable', 'KUBE_FORBIDDEN', `Kubernetes API refused the request: ${text}`, 403, reason);
+        return forbidden(text, request, reason);
       case 401:
-        return new KubeUnauthorizedError('unavailable', 'KUBE_UNAUTHORIZED', 'Kubernetes API rejected our credentials', 401, reason);
+        return new KubeUnauthorizedError('misconfigured', 'KUBE_UNAUTHORIZED', "Kubernetes API rejected this service's credentials: check its kubeconfig or service account token", 401, reason);
       case 410:
         return new KubeGoneError('conflict', 'KUBE_GONE', text, 410, reason);
       case 422:
@@ -71,16 +103,21 @@ export function toKubeError(err: unknown): KubeError {
   return new KubeUnavailableError('unavailable', 'KUBE_UNAVAILABLE', `Kubernetes API unreachable: ${message.slice(0, 200)}`);
 }
 
-/** Runs a Kubernetes call with a deadline, translating every failure. */
-export async function kubeCall<T>(what: string, timeoutMs: number, call: () => Promise<T>): Promise<T> {
+/**
+ * Runs a Kubernetes call with a deadline, translating every failure. `what` is the request (see
+ * {@link KubeRequest}) or, where no refusal needs explaining, a few words for the timeout message.
+ */
+export async function kubeCall<T>(what: string | KubeRequest, timeoutMs: number, call: () => Promise<T>): Promise<T> {
+  const request = typeof what === 'string' ? undefined : what;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new KubeUnavailableError('unavailable', 'KUBE_TIMEOUT', `Kubernetes API did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
+    const asked = request ? describeRequest(request) : what;
+    timer = setTimeout(() => reject(new KubeUnavailableError('unavailable', 'KUBE_TIMEOUT', `Kubernetes API did not answer ${asked} within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     return await Promise.race([call(), deadline]);
   } catch (err) {
-    throw toKubeError(err);
+    throw toKubeError(err, request);
   } finally {
     clearTimeout(timer);
   }

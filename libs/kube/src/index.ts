@@ -1,4 +1,4 @@
-export { SERVICE_ACCOUNT_DIR, loadKubeConfig, type KubeConfigOrigin, type KubeConfigSource } from './kubeconfig';
+export { KUBE_FLAGS, SERVICE_ACCOUNT_DIR, loadKubeConfig, type KubeConfigOrigin, type KubeConfigSource } from './kubeconfig';
 export {
   KubeAlreadyExistsError,
   KubeConflictError,
@@ -11,5 +11,6 @@ export {
   KubeUnavailableError,
   kubeCall,
   toKubeError,
+  type KubeRequest,
 } from './errors';
 export type { KubeConfig } from '@kubernetes/client-node';

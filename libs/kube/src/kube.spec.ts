@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError, KubeUnavailableError, kubeCall, toKubeError } from './errors';
+import { KubeAlreadyExistsError, KubeConflictError, KubeForbiddenError, KubeNotFoundError, KubeUnauthorizedError, KubeUnavailableError, kubeCall, toKubeError } from './errors';
 import { loadKubeConfig } from './kubeconfig';
 import { startFakeKubeApi } from './testing';
 
@@ -48,6 +48,35 @@ describe('toKubeError with the real client against the fake API server', () => {
     } finally {
       await api.close();
     }
+  });
+
+  it("maps 403 and 401 to this service's misconfiguration, naming the permission to grant", async () => {
+    const api = await startFakeKubeApi();
+    try {
+      const core = api.kubeConfig().makeApiClient(CoreV1Api);
+      const create = () => core.createNamespacedConfigMap({ namespace: 'ci', body: { metadata: { name: 'pool' } } });
+      api.forbid('configmaps', ['create']);
+      const refused = await kubeCall({ verb: 'create', resource: 'configmaps', namespace: 'ci' }, 2000, create).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(KubeForbiddenError);
+      expect(refused).toMatchObject({ kind: 'misconfigured', code: 'KUBE_FORBIDDEN', status: 403 });
+      expect((refused as Error).message).toMatch(
+        /^Kubernetes API refused to create configmaps in namespace ci: grant this service's account verb "create" on resource "configmaps" \(core apiGroup\) in namespace ci\. API server said: configmaps is forbidden: /,
+      );
+      await expect(kubeCall('create pool configmap', 2000, create)).rejects.toMatchObject({ code: 'KUBE_FORBIDDEN', message: expect.stringMatching(/^Kubernetes API refused the request: configmaps is forbidden: .*cannot create resource "configmaps" in the namespace "ci"$/) });
+      api.failNext({ verb: 'get' }, 401, 'Unauthorized');
+      const unauthorized = kubeCall('read', 2000, () => core.readNamespacedConfigMap({ name: 'pool', namespace: 'ci' }));
+      await expect(unauthorized).rejects.toBeInstanceOf(KubeUnauthorizedError);
+      await expect(unauthorized).rejects.toMatchObject({ kind: 'misconfigured', code: 'KUBE_UNAUTHORIZED' });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('names the API group of a custom resource in what to grant', () => {
+    const err = toKubeError({ code: 403, body: '{"reason":"Forbidden","message":"denied"}' }, { verb: 'create', resource: 'prowjobs', group: 'prow.k8s.io', namespace: 'prow' });
+    expect(err.message).toBe(
+      'Kubernetes API refused to create prowjobs.prow.k8s.io in namespace prow: grant this service\'s account verb "create" on resource "prowjobs" (apiGroup prow.k8s.io) in namespace prow. API server said: denied',
+    );
   });
 
   it('turns a slow answer into a timeout', async () => {

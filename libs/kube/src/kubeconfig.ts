@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { OptionSpec } from '@ci-stack/core';
+
+/** The flags {@link loadKubeConfig} takes; compose into a service's option list. */
+export const KUBE_FLAGS = [
+  { name: 'kubeconfig', env: 'KUBECONFIG_PATH', type: 'string', help: 'Kubeconfig file (else in-cluster, else $KUBECONFIG, else ~/.kube/config).' },
+  { name: 'context', env: 'KUBE_CONTEXT', type: 'string', help: 'Kubeconfig context to use.' },
+] as const satisfies readonly OptionSpec[];
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 

@@ -4,8 +4,9 @@ import { defineRoutes, documentRoute, errorBodySchema, errorResponses, probeRout
 import { jobCatalogSchema, prowJobStatusSchema, triggerAnswerSchema } from './schemas';
 import { triggerParamsSchema } from './trigger-request';
 
-/** Errors of the Kubernetes API behind every ProwJob call. */
-const KUBE_UNAVAILABLE = ['KUBE_UNAVAILABLE', 'KUBE_TIMEOUT', 'KUBE_FORBIDDEN', 'KUBE_UNAUTHORIZED'] as const;
+/** Errors of the Kubernetes API behind every ProwJob call: an outage (503), or this service's own RBAC or credentials (500). */
+const KUBE_UNAVAILABLE = ['KUBE_UNAVAILABLE', 'KUBE_TIMEOUT'] as const;
+const KUBE_MISCONFIGURED = ['KUBE_FORBIDDEN', 'KUBE_UNAUTHORIZED'] as const;
 
 const STATUS_TEXT: Record<ErrorStatus, string> = {
   400: 'Bad request: the message says what to fix',
@@ -15,9 +16,9 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   409: 'Conflict',
   413: 'Body over 64 KiB',
   415: 'Unsupported body encoding',
-  500: 'A bug; the message names nothing internal, the log has the request id',
+  500: "A bug (the message names nothing internal, the log has the request id), or this service's own setup: the message says what to grant or fix",
   502: 'Bad gateway',
-  503: 'The Kubernetes API is unreachable or refused us, or the service is in dry-run mode',
+  503: 'The Kubernetes API is unreachable or failing, or the service is in dry-run mode',
   504: 'Timed out',
 };
 
@@ -64,7 +65,7 @@ export const manualTriggerRoutes = defineRoutes({
     responses: {
       201: { description: 'Created; build_id and log_link are null when plank did not assign a BuildID within --build-id-timeout', content: { 'application/json': triggerAnswerSchema } },
       200: { description: 'A dry run (the would-be ProwJob under prowjob), or an Idempotency-Key replay', content: { 'application/json': triggerAnswerSchema } },
-      ...errors({ 400: ['BRANCH_NOT_ALLOWED', 'ENV_NOT_ALLOWED', 'KUBE_INVALID'], 403: ['FORBIDDEN'], 404: ['JOB_NOT_FOUND'], 503: KUBE_UNAVAILABLE }),
+      ...errors({ 400: ['BRANCH_NOT_ALLOWED', 'ENV_NOT_ALLOWED', 'KUBE_INVALID'], 403: ['FORBIDDEN'], 404: ['JOB_NOT_FOUND'], 500: KUBE_MISCONFIGURED, 503: KUBE_UNAVAILABLE }),
     },
   },
   jobs: {
@@ -88,7 +89,7 @@ export const manualTriggerRoutes = defineRoutes({
     path: '/prowjobs/{name}',
     pathParams: z.object({ name: prowJobName }),
     auth: 'any known token',
-    responses: { 200: { description: 'The ProwJob', content: { 'application/json': prowJobStatusSchema } }, ...errors({ 404: ['PROWJOB_NOT_FOUND'], 503: ['DRY_RUN', ...KUBE_UNAVAILABLE] }) },
+    responses: { 200: { description: 'The ProwJob', content: { 'application/json': prowJobStatusSchema } }, ...errors({ 404: ['PROWJOB_NOT_FOUND'], 500: KUBE_MISCONFIGURED, 503: ['DRY_RUN', ...KUBE_UNAVAILABLE] }) },
   },
   openapi: documentRoute,
   ...probeRoutes,

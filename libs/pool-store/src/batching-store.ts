@@ -1,4 +1,4 @@
-import { DomainError, type Clock } from '@ci-stack/service-kit';
+import { DomainError, type Clock } from '@ci-stack/core';
 import { PoolTooLargeError, decodePool, encodePool, type Command, type PoolState, type PoolStore } from '@ci-stack/pool';
 
 /** A backend that stores the encoded pool with a version, and refuses a write whose version is stale. */

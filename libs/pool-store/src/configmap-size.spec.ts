@@ -1,5 +1,5 @@
 import { ClusterPool, transitions, type PoolState } from '@ci-stack/pool';
-import { FakeClock } from '@ci-stack/service-kit/testing';
+import { FakeClock } from '@ci-stack/core/testing';
 import { BatchingPoolStore, type VersionedBackend } from './batching-store';
 import { CONFIGMAP_MAX_BYTES } from './configmap-backend';
 import { MemoryBackend } from './memory-backend';

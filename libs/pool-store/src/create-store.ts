@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { PoolStore } from '@ci-stack/pool';
-import type { Clock } from '@ci-stack/service-kit';
+import type { Clock } from '@ci-stack/core';
 import { BatchingPoolStore, type VersionedBackend } from './batching-store';
 import { ConfigMapBackend } from './configmap-backend';
 import { FileBackend } from './file-backend';

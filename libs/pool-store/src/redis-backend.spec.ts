@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { transitions } from '@ci-stack/pool';
-import { DomainError } from '@ci-stack/service-kit';
-import { FakeClock, freePort } from '@ci-stack/service-kit/testing';
+import { DomainError } from '@ci-stack/core';
+import { FakeClock, freePort } from '@ci-stack/core/testing';
 import { BatchingPoolStore } from './batching-store';
 import { RedisBackend, RedisCommandError } from './redis-backend';
 import { startRedisServer, type RedisServer } from './testing';

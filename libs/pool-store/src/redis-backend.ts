@@ -1,5 +1,5 @@
 import { Redis, ReplyError } from 'ioredis';
-import { DomainError } from '@ci-stack/service-kit';
+import { DomainError } from '@ci-stack/core';
 import type { VersionedBackend } from './batching-store';
 
 /** Compare-and-set: write the pool only if its version is still the one we read. */

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterPool, HolderMismatchError, IllegalTransitionError, NoCapacityError, NotHoldOwnerError, StoreCorruptError, assertLabels, transitions, type PoolStore } from '@ci-stack/pool';
-import { FakeClock, freePort } from '@ci-stack/service-kit/testing';
+import { FakeClock, freePort } from '@ci-stack/core/testing';
 import { BatchingPoolStore, type VersionedBackend } from './batching-store';
 
 export interface RedisServer {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '@ci-stack/service-kit';
+import type { Clock } from '@ci-stack/core';
 import { NoCapacityError } from './errors';
 import type { Labels } from './labels';
 import * as lc from './lifecycle';

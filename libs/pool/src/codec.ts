@@ -1,4 +1,4 @@
-import { checkDnsLabel } from '@ci-stack/service-kit';
+import { checkDnsLabel } from '@ci-stack/core';
 import { StoreCorruptError, UnsupportedStoreVersionError } from './errors';
 import { checkLabels, type Labels } from './labels';
 import type { Cluster, ClusterState, Ending, PoolState, Ticket } from './model';

@@ -1,4 +1,4 @@
-import { DomainError } from '@ci-stack/service-kit';
+import { DomainError } from '@ci-stack/core';
 import type { Cluster } from './model';
 
 export class ClusterNotFoundError extends DomainError {

@@ -1,4 +1,4 @@
-import { ValidationError } from '@ci-stack/service-kit';
+import { ValidationError } from '@ci-stack/core';
 
 /** Labels of a cluster, or a selector: `key → value`. A Map, because keys come from users. */
 export type Labels = ReadonlyMap<string, string>;

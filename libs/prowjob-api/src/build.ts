@@ -184,8 +184,3 @@ function withSlackReportDefault(spec: ProwJobSpec): ProwJobSpec {
 export function formatTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-
-/** Builds the labels Prow adds for a presubmit created from a PR event (job labels, `is-optional`). */
-export function presubmitLabels(job: Presubmit): Record<string, string> {
-  return { ...(job.labels ?? {}), [ProwLabels.isOptional]: String(Boolean(job.optional)) };
-}

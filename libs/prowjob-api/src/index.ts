@@ -7,7 +7,6 @@ export {
   newProwJob,
   periodicSpec,
   postsubmitSpec,
-  presubmitLabels,
   presubmitSpec,
   type NewProwJobOptions,
 } from './build';

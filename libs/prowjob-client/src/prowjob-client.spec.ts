@@ -30,7 +30,12 @@ it('translates AlreadyExists, Forbidden and an unreachable API server', async ()
   await client.create(job());
   await expect(client.create(job())).rejects.toBeInstanceOf(KubeAlreadyExistsError);
   api.forbid('prowjobs', ['create']);
-  await expect(client.create(job('pj-2'))).rejects.toBeInstanceOf(KubeForbiddenError);
+  const refused = client.create(job('pj-2'));
+  await expect(refused).rejects.toBeInstanceOf(KubeForbiddenError);
+  await expect(refused).rejects.toMatchObject({
+    kind: 'misconfigured',
+    message: expect.stringContaining(`grant this service's account verb "create" on resource "prowjobs" (apiGroup prow.k8s.io) in namespace ${client.namespace}.`),
+  });
   api.setDown(true);
   await expect(client.get('pj-1')).rejects.toBeInstanceOf(KubeUnavailableError);
 });

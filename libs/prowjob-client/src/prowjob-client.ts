@@ -1,5 +1,5 @@
 import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
-import { KubeGoneError, kubeCall, toKubeError } from '@ci-stack/kube';
+import { KubeGoneError, kubeCall, toKubeError, type KubeRequest } from '@ci-stack/kube';
 import type { ProwJob } from '@ci-stack/prowjob-api';
 
 const GROUP = 'prow.k8s.io';
@@ -41,22 +41,27 @@ export class ProwJobClient {
   }
 
   async create(prowJob: ProwJob): Promise<ProwJob> {
-    return (await kubeCall('create prowjob', this.timeout, () =>
+    return (await kubeCall(this.request('create'), this.timeout, () =>
       this.api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.opts.namespace, plural: PLURAL, body: prowJob }),
     )) as ProwJob;
   }
 
   async get(name: string): Promise<ProwJob> {
-    return (await kubeCall('get prowjob', this.timeout, () =>
+    return (await kubeCall(this.request('get'), this.timeout, () =>
       this.api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.opts.namespace, plural: PLURAL, name }),
     )) as ProwJob;
   }
 
   async list(labelSelector: string, limit?: number): Promise<ProwJob[]> {
-    const result = (await kubeCall('list prowjobs', this.timeout, () =>
+    const result = (await kubeCall(this.request('list'), this.timeout, () =>
       this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.opts.namespace, plural: PLURAL, labelSelector, limit }),
     )) as { items: ProwJob[] };
     return result.items;
+  }
+
+  /** The request as RBAC names it, so that a refusal says which permission is missing. */
+  private request(verb: 'create' | 'get' | 'list'): KubeRequest {
+    return { verb, resource: PLURAL, group: GROUP, namespace: this.opts.namespace };
   }
 
   /** A cheap call that proves the API server answers and we may list ProwJobs. */

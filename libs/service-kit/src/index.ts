@@ -1,12 +1,12 @@
-export { DomainError, ForbiddenError, UnauthenticatedError, ValidationError, defaultStatusByKind, isDomainError, type ErrorKind } from './errors';
+// The HTTP chassis both services run on: express, pino and prom-client. Only apps and tools use it; libraries use
+// the dependency-free `@ci-stack/core`.
 export { WatchedFile } from './watched-file';
-export { systemClock, type Clock } from './clock';
-export { formatDuration, parseDuration } from './duration';
-export { DNS_LABEL, DNS_LABEL_MAX_LENGTH, checkDnsLabel } from './names';
+export { AUTH_FLAGS, BearerTokens, parseTokenFile, type TokenFileFormat, type TokenHolder, type TokenTable } from './bearer-tokens';
+export { SERVER_FLAGS } from './server-flags';
+export { runMain, type MainSpec } from './run-main';
 export { createLogger, type Logger } from './logger';
-export { OptionsError, camelCase, helpText, parseOptions, type OptionSpec, type OptionValue, type ParsedOptions } from './options';
 export { requestContext } from './http/request-context';
 export { errorHandler, type ErrorBody, type ErrorRenderer } from './http/error-handler';
 export { allReady, healthRoutes, type Readiness, type ReadinessCheck } from './http/health';
-export { LATENCY_BUCKETS_SECONDS, httpMetrics, listen, startMetricsServer } from './http/metrics';
-export { serve, type Served } from './http/serve';
+export { httpMetrics, listen } from './http/metrics';
+export { serveService, type Served, type ServerOptions } from './http/serve';

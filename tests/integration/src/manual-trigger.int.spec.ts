@@ -12,11 +12,12 @@ describe('manual-trigger end to end (real kube-apiserver, ProwJob CRD, plank)', 
   const env = sharedKubeEnv();
   let service: RunningService;
   let saConfig: KubeConfig;
+  let kubeconfig: string;
 
   beforeAll(async () => {
     const chart = await renderChart(RELEASE_NS, { prow: { namespace: 'prow' } });
     await applyObjects(env.kubeConfig, rbacOf(chart, 'manual-trigger'), false);
-    const kubeconfig = await serviceAccountKubeconfig(env.kubeConfig, join(env.dir, 'kubeconfig-manual-trigger'), RELEASE_NS, SA);
+    kubeconfig = await serviceAccountKubeconfig(env.kubeConfig, join(env.dir, 'kubeconfig-manual-trigger'), RELEASE_NS, SA);
     saConfig = new KubeConfig();
     saConfig.loadFromFile(kubeconfig);
     service = await startService('manual-trigger', ['--config-path', env.prow.configPath, '--job-config-path', env.prow.jobConfigPath, '--kubeconfig', kubeconfig, '--build-id-timeout', '30s']);
@@ -73,6 +74,30 @@ describe('manual-trigger end to end (real kube-apiserver, ProwJob CRD, plank)', 
     expect(res.status).toBe(404);
     expect(((await res.json()) as { message: string }).message).toBe('Job nope not found in config for tess/tessops');
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+  });
+
+  it("answers 500 KUBE_FORBIDDEN naming the permission when its RBAC does not let it create ProwJobs there, and is not ready", async () => {
+    // The chart's Role covers the prow namespace only.
+    const outside = await startService('manual-trigger', ['--config-path', env.prow.configPath, '--job-config-path', env.prow.jobConfigPath, '--kubeconfig', kubeconfig, '--namespace', 'test-pods'], { readyPath: '/healthz' });
+    try {
+      const res = await fetch(`${outside.url}/manual-trigger`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ org: 'tess', repo: 'tessops', base_ref: 'master', prowtype: 'postsubmit', prowjob: 'sddz-e2e-k8s-1.32' }),
+      });
+      const body = (await res.json()) as { success: boolean; code: string; message: string };
+      expect([res.status, body.success, body.code]).toEqual([500, false, 'KUBE_FORBIDDEN']);
+      expect(body.message).toMatch(
+        /^Kubernetes API refused to create prowjobs\.prow\.k8s\.io in namespace test-pods: grant this service's account verb "create" on resource "prowjobs" \(apiGroup prow\.k8s\.io\) in namespace test-pods\. API server said: .*cannot create resource "prowjobs" in API group "prow\.k8s\.io" in the namespace "test-pods"/,
+      );
+      const metrics = await (await fetch(outside.metricsUrl)).text();
+      expect(metrics).toContain('manual_trigger_prowjob_create_failures_total{type="postsubmit",reason="KUBE_FORBIDDEN"} 1');
+      const ready = await fetch(`${outside.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { checks: { kubernetes: { message: string } } }).checks.kubernetes.message).toMatch(/^Kubernetes API refused to list prowjobs\.prow\.k8s\.io in namespace test-pods: /);
+    } finally {
+      await outside.stop();
+    }
   });
 
   it("runs with the chart's Role: prowjobs yes; pods, secrets and other namespaces no (403)", async () => {

@@ -1,17 +1,13 @@
 import { formatProblem, inspectProwConfig, type LoadReport } from '@ci-stack/prow-config';
-import { OptionsError, parseOptions, type OptionSpec } from '@ci-stack/service-kit';
+import { OptionsError, parseOptions, type OptionSpec, type OptionsOf } from '@ci-stack/core';
 
-export const CHECK_CONFIG_OPTIONS: readonly OptionSpec[] = [
+const CHECK_CONFIG_OPTIONS = [
   { name: 'config-path', env: 'CONFIG_PATH', type: 'string', required: true, help: 'Path to Prow config.yaml.' },
   { name: 'job-config-path', env: 'JOB_CONFIG_PATH', type: 'string', help: 'Path to a job config file or a directory of them.' },
   { name: 'json', env: 'CHECK_CONFIG_JSON', type: 'bool', default: false, help: 'Print the report as JSON.' },
-];
+] as const satisfies readonly OptionSpec[];
 
-interface CheckOptions {
-  configPath: string;
-  jobConfigPath?: string;
-  json: boolean;
-}
+type CheckOptions = OptionsOf<typeof CHECK_CONFIG_OPTIONS>;
 
 export interface Io {
   out: (text: string) => void;
@@ -26,7 +22,7 @@ export interface Io {
 export async function runCheckConfig(argv: string[], io: Io): Promise<number> {
   let opts: CheckOptions;
   try {
-    const parsed = parseOptions<CheckOptions>('check-config', CHECK_CONFIG_OPTIONS, argv, io.env);
+    const parsed = parseOptions({ name: 'check-config', specs: CHECK_CONFIG_OPTIONS }, argv, io.env);
     if (parsed.help) {
       io.out(parsed.text);
       return 0;

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startFakeKubeApi, type FakeKubeApi } from '@ci-stack/kube/testing';
-import { freePort } from '@ci-stack/service-kit/testing';
+import { freePort } from '@ci-stack/core/testing';
 
 // Each test runs the CLI as several processes; on a busy machine that takes longer than Jest's default 5 s.
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ApiError, MalformedAnswerError, UnreachableError } from '@ci-stack/http-contract';
-import { formatDuration } from '@ci-stack/service-kit';
+import { formatGoDuration } from '@ci-stack/core';
 import { bashCompletion, zshCompletion } from './completion';
 import { Context } from './context';
 import { JobFailedError } from './follow';
@@ -48,7 +48,7 @@ export function buildProgram(ctx: Context): Command {
       const s = ctx.settings;
       const row = (e: typeof s.cimaster): string => (e.url ? `${e.url} (from ${e.urlSource})` : 'not set');
       ctx.print(
-        () => fields([['config file', s.configFile], ['cimaster', row(s.cimaster)], ['cimaster token', s.cimaster.tokenSource ?? 'none'], ['manual-trigger', row(s.manualTrigger)], ['manual-trigger token', s.manualTrigger.tokenSource ?? 'none'], ['output', s.output], ['timeout', formatDuration(s.timeoutMs)]]),
+        () => fields([['config file', s.configFile], ['cimaster', row(s.cimaster)], ['cimaster token', s.cimaster.tokenSource ?? 'none'], ['manual-trigger', row(s.manualTrigger)], ['manual-trigger token', s.manualTrigger.tokenSource ?? 'none'], ['output', s.output], ['timeout', formatGoDuration(s.timeoutMs * 1e6)]]),
         { config_file: s.configFile, cimaster: { url: s.cimaster.url ?? null, token_source: s.cimaster.tokenSource ?? null }, manual_trigger: { url: s.manualTrigger.url ?? null, token_source: s.manualTrigger.tokenSource ?? null }, output: s.output, timeout_ms: s.timeoutMs },
       );
     });

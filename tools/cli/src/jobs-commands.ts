@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { TRIGGER_TYPES, type JobSummary, type ProwJobSummary, type TriggerAnswer } from '@ci-stack/manual-trigger-api';
 import { PROWJOB_STATES, PROWJOB_TYPES } from '@ci-stack/prowjob-api';
-import { parseDuration } from '@ci-stack/service-kit';
+import { parseDuration } from '@ci-stack/core';
 import type { Context } from './context';
 import { follow } from './follow';
 import { fields, table, when, type Column } from './output';

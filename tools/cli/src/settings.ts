@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { z } from 'zod';
-import { parseDuration } from '@ci-stack/service-kit';
+import { parseDuration } from '@ci-stack/core';
 
 /** A usage problem: bad flags, a bad config file, a missing URL. Exit code 2. */
 export class UsageError extends Error {}

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { freePort } from '@ci-stack/service-kit/testing';
+import { freePort } from '@ci-stack/core/testing';
 
 export { freePort };
 

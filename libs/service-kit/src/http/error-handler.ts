@@ -1,5 +1,20 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { DomainError, defaultStatusByKind } from '../errors';
+import { DomainError, type ErrorKind } from '@ci-stack/core';
+
+/** The HTTP status of each kind of domain error. */
+const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = Object.freeze({
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  'no-capacity': 503,
+  unavailable: 503,
+  'bad-gateway': 502,
+  timeout: 504,
+  misconfigured: 500,
+});
 
 /** What a client is told about a failed request. */
 export interface ErrorBody {
@@ -21,9 +36,9 @@ interface BodyParserError extends Error {
  * become 400/413 with a message saying what to fix; anything else is a bug: 500 with a generic message, the
  * stack goes to the log only.
  */
-export function errorHandler(opts: { render: ErrorRenderer; statusOf?: (err: DomainError) => number | undefined }): ErrorRequestHandler {
+export function errorHandler(opts: { render: ErrorRenderer }): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const { status, body } = classify(err, opts.statusOf);
+    const { status, body } = classify(err);
     if (status >= 500) req.log?.error({ err, code: body.code }, 'request failed');
     else req.log?.info({ code: body.code, status, reason: body.message }, 'request rejected');
     if (res.headersSent) {
@@ -34,11 +49,11 @@ export function errorHandler(opts: { render: ErrorRenderer; statusOf?: (err: Dom
   };
 }
 
-function classify(err: unknown, statusOf?: (err: DomainError) => number | undefined): { status: number; body: ErrorBody } {
+function classify(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof DomainError) {
     const body: ErrorBody = { code: err.code, message: err.message };
     if (err.details) body.details = err.details;
-    return { status: statusOf?.(err) ?? defaultStatusByKind[err.kind], body };
+    return { status: STATUS_BY_KIND[err.kind], body };
   }
   const parserError = err as BodyParserError;
   switch (parserError?.type) {

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { Registry } from 'prom-client';
-import { DomainError } from '../errors';
+import { DomainError } from '@ci-stack/core';
 import { capturingLogger } from '../testing';
 import { errorHandler } from './error-handler';
 import { allReady, healthRoutes } from './health';
@@ -28,6 +28,9 @@ function makeApp(ready = true) {
   app.post('/echo', (req, res) => {
     res.json(req.body);
   });
+  app.get('/rbac', () => {
+    throw new DomainError('misconfigured', 'KUBE_FORBIDDEN', 'grant create on prowjobs in namespace prow');
+  });
   app.get('/boom', () => {
     throw new Error('secret internals at /srv/app.ts:12');
   });
@@ -44,6 +47,13 @@ describe('http plumbing', () => {
     const { app } = makeApp();
     const res = await request(app).get('/jobs/e2e').expect(404);
     expect(res.body).toEqual({ success: false, code: 'JOB_NOT_FOUND', message: 'Job e2e not found' });
+  });
+
+  it("answers a service's own misconfiguration with 500, its code and what to fix, logged as an error", async () => {
+    const { app, log } = makeApp();
+    const res = await request(app).get('/rbac').expect(500);
+    expect(res.body).toEqual({ success: false, code: 'KUBE_FORBIDDEN', message: 'grant create on prowjobs in namespace prow' });
+    expect(log.lines.find((l) => l.msg === 'request failed')).toMatchObject({ level: 50, code: 'KUBE_FORBIDDEN' });
   });
 
   it('turns an unexpected error into a generic 500 and logs the stack, never sending it', async () => {

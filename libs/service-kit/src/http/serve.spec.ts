@@ -1,6 +1,7 @@
 import express from 'express';
+import { Counter, Registry } from 'prom-client';
 import { silentLogger } from '../testing';
-import { serve } from './serve';
+import { serve, serveService } from './serve';
 
 it('drains an in-flight request before closing and then runs the shutdown hooks', async () => {
   const app = express();
@@ -31,4 +32,27 @@ it('drains an in-flight request before closing and then runs the shutdown hooks'
   await closed;
   expect(order).toEqual(['response', 'hook', 'closed']);
   await expect(fetch(`http://127.0.0.1:${port}/slow`)).rejects.toThrow();
+});
+
+it('serves the app and /metrics on the ports of the server flags, and closes both', async () => {
+  const app = express();
+  app.get('/hello', (_req, res) => void res.send('hi'));
+  const registry = new Registry();
+  new Counter({ name: 'svc_things_total', help: 'things', registers: [registry] }).inc();
+  const hooks: string[] = [];
+  const served = await serveService({
+    app,
+    registry,
+    server: { host: '127.0.0.1', port: 0, metricsPort: 0, gracePeriod: 1000 },
+    logger: silentLogger(),
+    onShutdown: [async () => void hooks.push('hook')],
+    exit: () => undefined,
+  });
+  const apiPort = (served.server.address() as { port: number }).port;
+  const metricsPort = (served.metricsServer.address() as { port: number }).port;
+  expect(await (await fetch(`http://127.0.0.1:${apiPort}/hello`)).text()).toBe('hi');
+  expect(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).toContain('svc_things_total 1');
+  await served.close();
+  expect(hooks).toEqual(['hook']);
+  expect(served.server.listening || served.metricsServer.listening).toBe(false);
 });

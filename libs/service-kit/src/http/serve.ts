@@ -1,7 +1,10 @@
 import http from 'node:http';
+import type { OptionsOf } from '@ci-stack/core';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { listen } from './metrics';
+import type { Registry } from 'prom-client';
+import type { SERVER_FLAGS } from '../server-flags';
+import { listen, startMetricsServer } from './metrics';
 
 export interface Served {
   server: http.Server;
@@ -58,4 +61,32 @@ export async function serve(opts: {
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   return { server, close };
+}
+
+/** What {@link SERVER_FLAGS} parse into. */
+export type ServerOptions = OptionsOf<typeof SERVER_FLAGS>;
+
+/**
+ * Serves a service as its server flags say: `/metrics` from the registry on the metrics port, the app on the API
+ * port, graceful shutdown on SIGTERM (the metrics server closes after the service's own hooks).
+ */
+export async function serveService(opts: {
+  app: Express;
+  registry: Registry;
+  server: Pick<ServerOptions, 'host' | 'port' | 'metricsPort' | 'gracePeriod'>;
+  logger: Logger;
+  onShutdown?: Array<() => Promise<void>>;
+  exit?: (code: number) => void;
+}): Promise<Served & { metricsServer: http.Server }> {
+  const { host, port, metricsPort, gracePeriod } = opts.server;
+  const metricsServer = await startMetricsServer({ registry: opts.registry, port: metricsPort, host });
+  // Not waiting for the scraper's keep-alive connection to go idle: the process exits after the hooks.
+  const closeMetrics = async (): Promise<void> => void metricsServer.close();
+  const served = await serve({ app: opts.app, port, host, logger: opts.logger, gracePeriodMs: gracePeriod, onShutdown: [...(opts.onShutdown ?? []), closeMetrics], exit: opts.exit }).catch(
+    async (err: unknown) => {
+      await closeMetrics();
+      throw err;
+    },
+  );
+  return { ...served, metricsServer };
 }

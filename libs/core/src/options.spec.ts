@@ -1,6 +1,6 @@
-import { OptionsError, parseOptions, type OptionSpec } from './options';
+import { OptionsError, parseOptions, type OptionSpec, type OptionsOf } from './options';
 
-const specs: OptionSpec[] = [
+const specs = [
   { name: 'config-path', env: 'CONFIG_PATH', type: 'string', help: 'Prow config.yaml', required: true },
   { name: 'port', env: 'PORT', type: 'int', default: 8080, min: 1, max: 65535, help: 'API port' },
   { name: 'dry-run', env: 'DRY_RUN', type: 'bool', default: false, help: 'create nothing' },
@@ -9,28 +9,19 @@ const specs: OptionSpec[] = [
   { name: 'store', env: 'STORE', type: 'string', default: 'file', choices: ['file', 'memory'], help: 'pool store' },
   { name: 'deck-url', env: 'DECK_URL', type: 'url', help: 'Deck base URL' },
   { name: 'token', env: 'TOKEN', type: 'string', secret: true, help: 'a secret' },
-];
+] as const satisfies readonly OptionSpec[];
 
-interface Opts {
-  configPath: string;
-  port: number;
-  dryRun: boolean;
-  buildIdTimeout: number;
-  allowedEnv: string[];
-  store: string;
-  deckUrl?: string;
-  token?: string;
-}
+type Opts = OptionsOf<typeof specs>;
 
 function values(argv: string[], env: Record<string, string> = {}): Opts {
-  const parsed = parseOptions<Opts>('svc', specs, argv, env);
+  const parsed = parseOptions({ name: 'svc', specs }, argv, env);
   if (parsed.help) throw new Error('unexpected help');
   return parsed.values;
 }
 
 function problems(argv: string[], env: Record<string, string> = {}): string[] {
   try {
-    parseOptions('svc', specs, argv, env);
+    parseOptions({ name: 'svc', specs }, argv, env);
   } catch (err) {
     expect(err).toBeInstanceOf(OptionsError);
     return (err as OptionsError).problems;
@@ -73,8 +64,8 @@ describe('parseOptions', () => {
   });
 
   it('never echoes a secret value', () => {
-    const secretSpecs: OptionSpec[] = [{ name: 'token', env: 'TOKEN', type: 'int', secret: true, help: 'x' }];
-    expect(() => parseOptions('svc', secretSpecs, ['--token=s3cr3t'], {})).toThrow('--token: must be an integer, got [redacted]');
+    const secretSpecs = [{ name: 'token', env: 'TOKEN', type: 'int', secret: true, help: 'x' }] as const;
+    expect(() => parseOptions({ name: 'svc', specs: secretSpecs }, ['--token=s3cr3t'], {})).toThrow('--token: must be an integer, got [redacted]');
   });
 
   it('a flag missing its value is an error', () => {
@@ -82,7 +73,7 @@ describe('parseOptions', () => {
   });
 
   it('--help lists every flag with its env var and default', () => {
-    const parsed = parseOptions('svc', specs, ['--port=x', '--help'], {});
+    const parsed = parseOptions({ name: 'svc', specs }, ['--port=x', '--help'], {});
     expect(parsed.help).toBe(true);
     const text = parsed.help ? parsed.text : '';
     for (const spec of specs) {
@@ -95,5 +86,26 @@ describe('parseOptions', () => {
 
   it('returns a frozen object', () => {
     expect(Object.isFrozen(values(['--config-path=c']))).toBe(true);
+  });
+
+  it('derives the value types from the specs: choices, required and defaulted flags', () => {
+    const opts = values(['--config-path=c', '--store=memory']);
+    const store: 'file' | 'memory' = opts.store;
+    const configPath: string = opts.configPath;
+    const port: number = opts.port;
+    const deckUrl: string | undefined = opts.deckUrl;
+    expect([store, configPath, port, deckUrl]).toEqual(['memory', 'c', 8080, undefined]);
+  });
+
+  it('reports problems of the cross check together with the others, on the options that parsed', () => {
+    const check = (o: Partial<Opts>): string[] => (o.dryRun && !o.deckUrl ? ['--deck-url is required with --dry-run'] : []);
+    const run = (argv: string[]) => () => parseOptions({ name: 'svc', specs, check }, argv, {});
+    expect(run(['--dry-run', '--port=0'])).toThrow(new OptionsError(['--config-path (or CONFIG_PATH) is required: Prow config.yaml', '--port: must be an integer between 1 and 65535, got "0"', '--deck-url is required with --dry-run']));
+    expect(run(['--config-path=c', '--dry-run', '--deck-url=http://deck'])()).toMatchObject({ help: false });
+  });
+
+  it('refuses groups that declare a flag or variable twice', () => {
+    const twice = [...specs, { name: 'other-port', env: 'PORT', type: 'int', help: 'again' }] as const;
+    expect(() => parseOptions({ name: 'svc', specs: twice }, [], {})).toThrow('option PORT is declared twice');
   });
 });

@@ -1,4 +1,7 @@
-/** The few kinds of failure a client can act on; each maps to one HTTP status. */
+/**
+ * The few kinds of failure a client can act on; the service's error handler maps each to one HTTP status.
+ * `misconfigured`: the service's own setup is wrong (e.g. its RBAC), so the operator must act and retrying will not help.
+ */
 export type ErrorKind =
   | 'invalid'
   | 'unauthenticated'
@@ -9,21 +12,8 @@ export type ErrorKind =
   | 'no-capacity'
   | 'unavailable'
   | 'bad-gateway'
-  | 'timeout';
-
-/** HTTP status for each error kind; a service may override single kinds in its error handler. */
-export const defaultStatusByKind: Readonly<Record<ErrorKind, number>> = Object.freeze({
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  'not-found': 404,
-  conflict: 409,
-  'too-large': 413,
-  'no-capacity': 503,
-  unavailable: 503,
-  'bad-gateway': 502,
-  timeout: 504,
-});
+  | 'timeout'
+  | 'misconfigured';
 
 /**
  * Base class of every error a client may see. `code` is stable (clients and dashboards may match on it),
@@ -49,11 +39,6 @@ export class ValidationError extends DomainError {
   ) {
     super('invalid', 'INVALID_REQUEST', message, problems.length > 1 ? { problems } : undefined);
   }
-}
-
-/** True for errors that carry a kind and code, including ones from other copies of this class. */
-export function isDomainError(err: unknown): err is DomainError {
-  return err instanceof DomainError;
 }
 
 /** No credentials, or credentials nobody issued (401). */

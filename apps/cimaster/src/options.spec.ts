@@ -1,0 +1,65 @@
+import { OptionsError } from '@ci-stack/core';
+import { parsedValues } from '@ci-stack/core/testing';
+import { CIMASTER_OPTIONS, loadOptions, type CimasterOptions } from './options';
+
+function values(argv: string[], env: Record<string, string> = {}): CimasterOptions {
+  return parsedValues(loadOptions(argv, env));
+}
+
+describe('cimaster options', () => {
+  it('keeps every flag and its environment variable', () => {
+    expect(CIMASTER_OPTIONS.map((s) => [s.name, s.env]).sort()).toEqual(
+      [
+        ['host', 'HOST'], ['port', 'PORT'], ['metrics-port', 'METRICS_PORT'], ['store', 'STORE'], ['state-file', 'STATE_FILE'],
+        ['configmap-namespace', 'CONFIGMAP_NAMESPACE'], ['configmap-name', 'CONFIGMAP_NAME'], ['kubeconfig', 'KUBECONFIG_PATH'], ['context', 'KUBE_CONTEXT'],
+        ['redis-url', 'REDIS_URL'], ['redis-password-file', 'REDIS_PASSWORD_FILE'], ['redis-prefix', 'REDIS_PREFIX'], ['manual-trigger-url', 'MANUAL_TRIGGER_URL'],
+        ['manual-trigger-token-file', 'MANUAL_TRIGGER_TOKEN_FILE'], ['create-cluster-org', 'CREATE_CLUSTER_ORG'], ['create-cluster-repo', 'CREATE_CLUSTER_REPO'],
+        ['create-cluster-job', 'CREATE_CLUSTER_JOB'], ['create-cluster-timeout', 'CREATE_CLUSTER_TIMEOUT'], ['hold-duration', 'HOLD_DURATION'],
+        ['max-hold-duration', 'MAX_HOLD_DURATION'], ['test-lease', 'TEST_LEASE'], ['max-wait', 'MAX_WAIT'], ['sweep-interval', 'SWEEP_INTERVAL'],
+        ['auth-config', 'AUTH_CONFIG'], ['log-level', 'LOG_LEVEL'], ['grace-period', 'GRACE_PERIOD'],
+      ].sort(),
+    );
+  });
+
+  it.each([
+    [
+      [],
+      {},
+      {
+        host: '0.0.0.0', port: 8080, metricsPort: 9090, store: 'file', stateFile: 'cimaster-state.json', configmapNamespace: 'ci', configmapName: 'clusters',
+        redisPrefix: 'cimaster:', manualTriggerUrl: 'http://manual-trigger', createClusterOrg: 'tess', createClusterRepo: 'tessops', createClusterJob: 'sddz-e2e-k8s-1.32',
+        createClusterTimeout: 30_000, holdDuration: 21_600_000, maxHoldDuration: 259_200_000, testLease: 14_400_000, maxWait: 3_600_000, sweepInterval: 30_000,
+        logLevel: 'info', gracePeriod: 10_000,
+      },
+    ],
+    [['--store=redis', '--redis-url=redis://r:6379'], {}, { store: 'redis', redisUrl: 'redis://r:6379' }],
+    [['--store', 'configmap', '--kubeconfig=/k', '--context=c'], { AUTH_CONFIG: '/a' }, { store: 'configmap', kubeconfig: '/k', context: 'c', authConfig: '/a' }],
+  ])('%j with env %j', (argv, env, expected) => {
+    expect(values(argv, env)).toMatchObject(expected);
+  });
+
+  it('reports cross-flag problems together with the others', () => {
+    expect(() => loadOptions(['--store=redis', '--hold-duration=80h', '--port=x', '--max-wait=soon'], {})).toThrow(
+      new OptionsError([
+        '--max-wait: must be a duration like 500ms, 15s or 6h between 0ms and unbounded, got "soon"',
+        '--port: must be an integer between 1 and 65535, got "x"',
+        '--redis-url (or REDIS_URL) is required with --store=redis',
+        '--hold-duration must not exceed --max-hold-duration',
+      ]),
+    );
+  });
+
+  it('skips a cross check whose flags did not parse', () => {
+    expect(() => loadOptions(['--hold-duration=80h', '--max-hold-duration=never'], {})).toThrow(
+      new OptionsError(['--max-hold-duration: must be a duration like 500ms, 15s or 6h between 60000ms and unbounded, got "never"']),
+    );
+  });
+
+  it('--help lists every flag with its environment variable and the store choices', () => {
+    const parsed = loadOptions(['--help'], {});
+    const text = parsed.help ? parsed.text : '';
+    for (const spec of CIMASTER_OPTIONS) expect(text).toContain(`--${spec.name} ${spec.type}`);
+    for (const spec of CIMASTER_OPTIONS) expect(text).toContain(`env ${spec.env}`);
+    expect(text).toContain('--store string [file|memory|configmap|redis]');
+  });
+});
