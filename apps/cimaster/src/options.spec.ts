@@ -17,6 +17,8 @@ describe('cimaster options', () => {
         ['create-cluster-job', 'CREATE_CLUSTER_JOB'], ['create-cluster-timeout', 'CREATE_CLUSTER_TIMEOUT'], ['hold-duration', 'HOLD_DURATION'],
         ['max-hold-duration', 'MAX_HOLD_DURATION'], ['test-lease', 'TEST_LEASE'], ['max-wait', 'MAX_WAIT'], ['sweep-interval', 'SWEEP_INTERVAL'],
         ['auth-config', 'AUTH_CONFIG'], ['log-level', 'LOG_LEVEL'], ['grace-period', 'GRACE_PERIOD'],
+        ['create-cluster-branch', 'CREATE_CLUSTER_BRANCH'], ['provision-timeout', 'PROVISION_TIMEOUT'], ['cleanup-job', 'CLEANUP_JOB'],
+        ['cleanup-attempts', 'CLEANUP_ATTEMPTS'], ['cleanup-timeout', 'CLEANUP_TIMEOUT'], ['inventory', 'INVENTORY'], ['job-poll-interval', 'JOB_POLL_INTERVAL'],
       ].sort(),
     );
   });
@@ -28,7 +30,7 @@ describe('cimaster options', () => {
       {
         host: '0.0.0.0', port: 8080, metricsPort: 9090, store: 'file', stateFile: 'cimaster-state.json', configmapNamespace: 'ci', configmapName: 'clusters',
         redisPrefix: 'cimaster:', manualTriggerUrl: 'http://manual-trigger', createClusterOrg: 'tess', createClusterRepo: 'tessops', createClusterJob: 'sddz-e2e-k8s-1.32',
-        createClusterTimeout: 30_000, holdDuration: 21_600_000, maxHoldDuration: 259_200_000, testLease: 14_400_000, maxWait: 3_600_000, sweepInterval: 30_000,
+        createClusterTimeout: 30_000, createClusterBranch: 'master', provisionTimeout: 7_200_000, cleanupAttempts: 3, cleanupTimeout: 3_600_000, jobPollInterval: 10_000, holdDuration: 21_600_000, maxHoldDuration: 259_200_000, testLease: 14_400_000, maxWait: 3_600_000, sweepInterval: 30_000,
         logLevel: 'info', gracePeriod: 10_000,
       },
     ],
