@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { ClusterPool, HolderMismatchError, IllegalTransitionError, NoCapacityError, NotHoldOwnerError, StoreCorruptError, assertLabels, transitions, type PoolStore } from '@ci-stack/pool';
 import { FakeClock, freePort } from '@ci-stack/core/testing';
 import { BatchingPoolStore, type VersionedBackend } from './batching-store';
@@ -10,6 +11,8 @@ export interface RedisServer {
   url: string;
   port: number;
   password?: string;
+  /** `FLUSHALL`: the server loses every key, as a Redis without persistence does on a restart. */
+  flushAll(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +45,14 @@ export async function startRedisServer(opts: { password?: string } = {}): Promis
     url: `redis://${auth}127.0.0.1:${port}`,
     port,
     password: opts.password,
+    async flushAll() {
+      const admin = new Redis(`redis://${auth}127.0.0.1:${port}`);
+      try {
+        await admin.flushall();
+      } finally {
+        admin.disconnect();
+      }
+    },
     async stop() {
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
