@@ -1,4 +1,4 @@
-import type { Clock } from '@ci-stack/service-kit';
+import type { Clock } from '@ci-stack/core';
 import type { StoreConfig } from './create-store';
 import { KubeLeaseLock } from './kube-lease-lock';
 import type { LeaderLock } from './leader-elector';

@@ -1,6 +1,6 @@
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError, kubeCall } from '@ci-stack/kube';
-import type { Clock } from '@ci-stack/service-kit';
+import type { Clock } from '@ci-stack/core';
 import type { LeaderLock } from './leader-elector';
 
 export interface KubeLeaseLockOptions {

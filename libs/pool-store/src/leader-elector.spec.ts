@@ -1,5 +1,5 @@
-import { FakeClock, capturingLogger } from '@ci-stack/service-kit/testing';
-import { LeaderElector, type LeaderLock } from './leader-elector';
+import { FakeClock } from '@ci-stack/core/testing';
+import { LeaderElector, type ElectionLog, type LeaderLock } from './leader-elector';
 
 const LEASE = 15_000;
 const RENEW = 2_000;
@@ -29,25 +29,24 @@ class FakeLock implements LeaderLock {
   }
 }
 
-/** A loop that records whether it runs. */
-function recordingLoop(): { start: () => { stop(): Promise<void> }; running: number; starts: number } {
-  const loop = {
-    running: 0,
-    starts: 0,
-    start: () => {
-      loop.running++;
-      loop.starts++;
-      return { stop: async () => void loop.running-- };
-    },
-  };
-  return loop;
+/** Keeps what the elector reports, as pino would write it. */
+function recordingLog(): ElectionLog & { lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  return { lines, info: (fields, msg) => lines.push({ ...fields, msg }), warn: (fields, msg) => lines.push({ ...fields, msg }) };
+}
+
+/** Every transition an elector reports. */
+function transitionsOf(e: LeaderElector): boolean[] {
+  const seen: boolean[] = [];
+  e.onChange((leading) => seen.push(leading));
+  return seen;
 }
 
 describe('LeaderElector', () => {
   let clock: FakeClock;
   let lock: FakeLock;
   const electors: LeaderElector[] = [];
-  const elector = (identity: string, logger = capturingLogger().logger) => {
+  const elector = (identity: string, logger: ElectionLog = recordingLog()) => {
     const e = new LeaderElector({ lock, identity, clock, leaseDurationMs: LEASE, renewIntervalMs: RENEW, logger });
     electors.push(e);
     return e;
@@ -61,39 +60,25 @@ describe('LeaderElector', () => {
     for (const e of electors.splice(0)) await e.close();
   });
 
-  it('leads once it holds the lock and runs its loops only then; the others wait', async () => {
-    const log = capturingLogger();
-    const a = elector('a', log.logger);
+  it('leads once it holds the lock, tells of the transition once, and logs it; the others wait', async () => {
+    const log = recordingLog();
+    const a = elector('a', log);
     const b = elector('b');
-    const loopA = recordingLoop();
-    const loopB = recordingLoop();
-    a.runWhileLeader(loopA.start);
-    b.runWhileLeader(loopB.start);
-    const changes: boolean[] = [];
-    a.onChange((leading) => changes.push(leading));
+    const [changesA, changesB] = [transitionsOf(a), transitionsOf(b)];
     await a.tick();
     await b.tick();
     expect([a.isLeader(), b.isLeader()]).toEqual([true, false]);
-    expect([loopA.running, loopB.running]).toEqual([1, 0]);
     clock.advance(RENEW);
-    await a.tick(); // a renewal starts nothing new
-    expect([loopA.starts, changes]).toEqual([1, [true]]);
+    await a.tick(); // a renewal is no transition
+    await b.tick();
+    expect([changesA, changesB]).toEqual([[true], []]);
     expect(log.lines).toContainEqual(expect.objectContaining({ identity: 'a', leading: true, msg: 'became the leader: running the background loops' }));
-  });
-
-  it('starts a loop registered while already leading', async () => {
-    const a = elector('a');
-    await a.tick();
-    const loop = recordingLoop();
-    a.runWhileLeader(loop.start);
-    expect(loop.running).toBe(1);
   });
 
   it('lets another replica take over once a dead leader’s lock expires, not before', async () => {
     const a = elector('a');
     const b = elector('b');
-    const loopB = recordingLoop();
-    b.runWhileLeader(loopB.start);
+    const changesB = transitionsOf(b);
     await a.tick();
     // a dies: it never ticks again and releases nothing.
     for (let t = 0; t < LEASE - RENEW; t += RENEW) {
@@ -103,23 +88,20 @@ describe('LeaderElector', () => {
     }
     clock.advance(2 * RENEW);
     await b.tick();
-    expect([b.isLeader(), loopB.running]).toEqual([true, 1]);
+    expect([b.isLeader(), changesB]).toEqual([true, [true]]);
   });
 
-  it('steps down and stops its loops when it cannot renew for two thirds of the lease, before anyone may take over', async () => {
-    const log = capturingLogger();
-    const a = elector('a', log.logger);
-    const loop = recordingLoop();
-    a.runWhileLeader(loop.start);
+  it('steps down when it cannot renew for two thirds of the lease, before anyone may take over', async () => {
+    const log = recordingLog();
+    const a = elector('a', log);
+    const changes = transitionsOf(a);
     await a.tick();
     lock.unreachable.add('a');
     clock.advance(RENEW);
     await a.tick();
     expect(a.isLeader()).toBe(true); // one failed renewal is not enough
     clock.advance((LEASE * 2) / 3 - RENEW);
-    expect(a.isLeader()).toBe(false);
-    await a.close();
-    expect(loop.running).toBe(0);
+    expect([a.isLeader(), changes]).toEqual([false, [true, false]]);
     expect(lock.expiresAt).toBeGreaterThan(clock.now().getTime()); // the lock had not lapsed yet: no overlap
     expect(log.lines.filter((l) => l.msg === 'leader election: cannot reach the lock; will retry')).toHaveLength(1);
     expect(log.lines).toContainEqual(expect.objectContaining({ leading: false, reason: 'could not renew the lock in time' }));
@@ -137,11 +119,10 @@ describe('LeaderElector', () => {
   it('releases the lock on close so the next replica leads at its next attempt', async () => {
     const a = elector('a');
     const b = elector('b');
-    const loopA = recordingLoop();
-    a.runWhileLeader(loopA.start);
+    const changesA = transitionsOf(a);
     await a.tick();
     await a.close();
-    expect([a.isLeader(), loopA.running, lock.releases]).toEqual([false, 0, ['a']]);
+    expect([a.isLeader(), changesA, lock.releases]).toEqual([false, [true, false], ['a']]);
     await b.tick();
     expect(b.isLeader()).toBe(true);
   });

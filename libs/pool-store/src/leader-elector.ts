@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '@ci-stack/service-kit';
+import type { Clock } from '@ci-stack/core';
 
 /** A lock with an expiry that one replica at a time holds: a Kubernetes Lease, a Redis key, or the process itself. */
 export interface LeaderLock {
@@ -12,9 +12,10 @@ export interface LeaderLock {
   close?(): Promise<void>;
 }
 
-/** Something that runs while this replica leads: a loop started on taking the lead and stopped on losing it. */
-export interface Stoppable {
-  stop(): Promise<void>;
+/** Where the elector reports its transitions and failing lock calls (a pino logger fits). */
+export interface ElectionLog {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
 }
 
 export interface LeaderElectorOptions {
@@ -26,25 +27,24 @@ export interface LeaderElectorOptions {
   leaseDurationMs: number;
   /** How often the leader renews and the others try to take over; at most a third of the lease duration. */
   renewIntervalMs: number;
-  logger?: Logger;
+  logger?: ElectionLog;
 }
 
 /**
- * Elects one replica to run the background loops. The leader renews its lock every interval; a leader that cannot
- * renew for two thirds of the lease duration steps down on its own, before any other replica may consider the lock
- * expired, so two replicas never both believe they lead. Loops registered with {@link runWhileLeader} start when
- * this replica takes the lead and stop when it loses it. Correctness of the pool never rests on this: every change
- * is a guarded write, so a loop that overlaps with the next leader's for a moment does no harm, only double work.
+ * Elects one replica to run the background loops, which ask {@link isLeader} before every round. The leader renews
+ * its lock every interval; a leader that cannot renew for two thirds of the lease duration steps down on its own,
+ * before any other replica may consider the lock expired, so two replicas never both believe they lead.
+ * {@link onChange} tells of each transition (e.g. to start the loops' rounds at once). Correctness of the pool never
+ * rests on this: every change is a guarded write, so a round that overlaps with the next leader's for a moment does
+ * no harm, only double work.
  */
 export class LeaderElector {
   private leading = false;
   private lastRenewStart = 0;
-  private readonly loops: Array<{ start: () => Stoppable; running?: Stoppable }> = [];
   private readonly listeners = new Set<(leading: boolean) => void>();
   private timer?: NodeJS.Timeout;
   private deadlineTimer?: NodeJS.Timeout;
   private closed = false;
-  private stopping: Promise<void> = Promise.resolve();
   private lastError?: string;
 
   constructor(private readonly opts: LeaderElectorOptions) {}
@@ -59,13 +59,6 @@ export class LeaderElector {
   onChange(listener: (leading: boolean) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  /** Runs `start()` whenever this replica takes the lead, and stops what it returned when the lead is lost. */
-  runWhileLeader(start: () => Stoppable): void {
-    const loop: { start: () => Stoppable; running?: Stoppable } = { start };
-    this.loops.push(loop);
-    if (this.leading) loop.running = start();
   }
 
   /** Tries at once, then every renew interval, until {@link close}. */
@@ -101,14 +94,13 @@ export class LeaderElector {
     }
   }
 
-  /** Stops trying, stops the loops, and releases the lock if held so another replica takes over at once. */
+  /** Stops trying and releases the lock if held, so another replica takes over at once. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     clearTimeout(this.deadlineTimer);
     const wasLeading = this.leading;
     if (wasLeading) this.become(false, 'shutting down');
-    await this.stopping;
     if (wasLeading) await this.opts.lock.release(this.opts.identity).catch((err: Error) => this.reportError(err));
     await this.opts.lock.close?.();
   }
@@ -130,14 +122,7 @@ export class LeaderElector {
 
   private become(leading: boolean, reason: string): void {
     this.leading = leading;
-    this.opts.logger?.info({ identity: this.opts.identity, leading, reason }, leading ? 'became the leader: running the background loops' : 'stopped leading: background loops stopped');
-    if (leading) {
-      for (const loop of this.loops) loop.running = loop.start();
-    } else {
-      const running = this.loops.map((loop) => loop.running).filter((r): r is Stoppable => r !== undefined);
-      for (const loop of this.loops) loop.running = undefined;
-      this.stopping = Promise.all([this.stopping, ...running.map((r) => r.stop().catch(() => undefined))]).then(() => undefined);
-    }
+    this.opts.logger?.info({ identity: this.opts.identity, leading, reason }, leading ? 'became the leader: running the background loops' : 'stopped leading: background loops pause');
     for (const listener of [...this.listeners]) listener(leading);
   }
 

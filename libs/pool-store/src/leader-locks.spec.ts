@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { startFakeKubeApi } from '@ci-stack/kube/testing';
-import { FakeClock } from '@ci-stack/service-kit/testing';
-import { systemClock } from '@ci-stack/service-kit';
+import { FakeClock } from '@ci-stack/core/testing';
+import { systemClock } from '@ci-stack/core';
 import { KubeLeaseLock } from './kube-lease-lock';
 import { LeaderElector } from './leader-elector';
 import { RedisLeaderLock } from './redis-leader-lock';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { DomainError } from '@ci-stack/service-kit';
+import { DomainError } from '@ci-stack/core';
 import type { LeaderLock } from './leader-elector';
 
 /**
