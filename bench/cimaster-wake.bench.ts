@@ -24,13 +24,15 @@ const get = async (base: string, path: string) => {
 
 /**
  * One cluster goes back and forth: `holder` gives it back with finishtest while a getvacant?wait= on `waiter` is
- * queued; the time from sending finishtest to the waiter's answer is one sample. The waiter then holds it.
+ * queued; the time from sending finishtest to the waiter's answer is one sample (it includes the release's own
+ * write, measured alone as finishtest's answer time). The waiter then holds it.
  */
-async function wakeLatencies(holder: Child, waiter: Child, cluster: string): Promise<number[]> {
+async function wakeLatencies(holder: Child, waiter: Child, cluster: string): Promise<{ wake: number[]; release: number[] }> {
   expect200(await get(holder.url, `/addcluster?cluster=${cluster}&region=r`));
   let holding = `${cluster}-h`;
   expect200(await get(holder.url, `/getvacant?build=${holding}&job=bench`));
   const samples: number[] = [];
+  const releases: number[] = [];
   for (let i = 0; i < ROUNDS + WARMUP; i++) {
     const build = `${cluster}-w${i}`;
     const answered = get(waiter.url, `/getvacant?build=${build}&job=bench&wait=60s`).then((a) => ({ ...a, at: performance.now() }));
@@ -39,12 +41,16 @@ async function wakeLatencies(holder: Child, waiter: Child, cluster: string): Pro
     await sleep(20 + Math.random() * 500);
     const sent = performance.now();
     expect200(await get(holder.url, `/finishtest?cluster=${cluster}&build=${holding}`));
+    const released = performance.now();
     const answer = await answered;
     if (answer.text !== cluster) throw new Error(`waiter got ${answer.status} ${answer.text}`);
-    if (i >= WARMUP) samples.push(answer.at - sent);
+    if (i >= WARMUP) {
+      samples.push(answer.at - sent);
+      releases.push(released - sent);
+    }
     holding = build;
   }
-  return samples.sort((a, b) => a - b);
+  return { wake: samples.sort((a, b) => a - b), release: releases.sort((a, b) => a - b) };
 }
 
 function expect200(reply: { status: number; text: string }): void {
@@ -97,10 +103,19 @@ async function wakeRows(label: string, args: StoreArgs, replicas: number[]): Pro
       const run = `wake-${count}-${mode.startsWith('notify') ? 'n' : 'p'}`;
       const children: Child[] = [];
       for (let i = 0; i < count; i++) children.push(await startNode(CM, [...args(run), ...flags]));
-      const samples = await wakeLatencies(children[0], children[count - 1], run);
+      const { wake, release } = await wakeLatencies(children[0], children[count - 1], run);
       for (const c of children) await c.stop();
       const where = count === 1 ? 'same replica' : 'other replica';
-      rows.push({ store: label, waiter: where, 'woken by': mode, 'p50 ms': fmt(percentile(samples, 50), 1), 'p90 ms': fmt(percentile(samples, 90), 1), 'max ms': fmt(samples[samples.length - 1], 1), samples: samples.length });
+      rows.push({
+        store: label,
+        waiter: where,
+        'woken by': mode,
+        'p50 ms': fmt(percentile(wake, 50), 1),
+        'p90 ms': fmt(percentile(wake, 90), 1),
+        'max ms': fmt(wake[wake.length - 1], 1),
+        'finishtest alone, p50 ms': fmt(percentile(release, 50), 1),
+        samples: wake.length,
+      });
     }
   }
   return rows;

@@ -44,6 +44,7 @@ export class ChangeFeed {
 
   /** Tells every listener that the pool may have changed. */
   emit(): void {
+    if (this.listeners.size === 0) return; // every write calls this; most have nobody waiting
     for (const listener of [...this.listeners]) listener();
   }
 
