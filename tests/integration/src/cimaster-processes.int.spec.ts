@@ -109,6 +109,7 @@ describe('a process killed with SIGKILL under load', () => {
       for (let i = 0; i < 20; i++) await get(proc, `/addcluster?cluster=k${i}&region=r`);
       const acknowledged = new Map<string, string>();
       let interrupted = 0;
+      let kept = 0;
       // getvacant and finishtest churn, so writes are in flight when the process dies.
       const load = Promise.all(
         Array.from({ length: 40 }, async (_, i) => {
@@ -118,7 +119,7 @@ describe('a process killed with SIGKILL under load', () => {
             if (!a) return void interrupted++;
             if (a.status !== 200) continue;
             acknowledged.set(a.text, build);
-            if (n % 3 === 2) return; // keep some clusters, so allocations stand when the process dies
+            if (n % 3 === 2) return void kept++; // keep some clusters, so allocations stand when the process dies
             // From here the cluster may or may not come back, if the process dies before answering.
             acknowledged.delete(a.text);
             const done = await get(proc, `/finishtest?cluster=${a.text}&build=${build}`).catch(() => undefined);
@@ -126,7 +127,8 @@ describe('a process killed with SIGKILL under load', () => {
           }
         }),
       );
-      await new Promise((r) => setTimeout(r, 300));
+      // Kill once some allocations stand, whatever the machine's speed, while the other clients still churn.
+      await eventually(async () => kept >= 3);
       proc.process.child.kill('SIGKILL');
       await load;
       expect(interrupted).toBeGreaterThan(0);
