@@ -17,6 +17,8 @@ describe('cimaster options', () => {
         ['create-cluster-job', 'CREATE_CLUSTER_JOB'], ['create-cluster-timeout', 'CREATE_CLUSTER_TIMEOUT'], ['hold-duration', 'HOLD_DURATION'],
         ['max-hold-duration', 'MAX_HOLD_DURATION'], ['test-lease', 'TEST_LEASE'], ['max-wait', 'MAX_WAIT'], ['sweep-interval', 'SWEEP_INTERVAL'],
         ['auth-config', 'AUTH_CONFIG'], ['log-level', 'LOG_LEVEL'], ['grace-period', 'GRACE_PERIOD'],
+        ['create-cluster-branch', 'CREATE_CLUSTER_BRANCH'], ['provision-timeout', 'PROVISION_TIMEOUT'], ['cleanup-job', 'CLEANUP_JOB'], ['cleanup-attempts', 'CLEANUP_ATTEMPTS'],
+        ['cleanup-timeout', 'CLEANUP_TIMEOUT'], ['inventory', 'INVENTORY'], ['job-poll-interval', 'JOB_POLL_INTERVAL'],
         ['wait-notify', 'WAIT_NOTIFY'], ['wait-poll-interval', 'WAIT_POLL_INTERVAL'], ['leader-lease-duration', 'LEADER_LEASE_DURATION'], ['leader-renew-interval', 'LEADER_RENEW_INTERVAL'],
       ].sort(),
     );
