@@ -81,9 +81,12 @@ export async function load(opts: {
 
 export interface Child {
   url: string;
+  metricsUrl: string;
   rssMiB(): number;
   /** CPU time (user + system) the process has used so far: unlike throughput, barely moved by a busy machine. */
   cpuSeconds(): number;
+  /** SIGKILL: the process dies without any shutdown. */
+  kill(): void;
   stop(): Promise<void>;
 }
 
@@ -93,6 +96,8 @@ export async function startNode(script: string, args: string[], opts: { readyPat
   const pid = service.process.child.pid;
   return {
     url: service.url,
+    metricsUrl: service.metricsUrl,
+    kill: () => void service.process.child.kill('SIGKILL'),
     rssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     // Fields 14 and 15 of /proc/PID/stat (utime, stime) in clock ticks, 100 a second on Linux; the name in field 2
     // may hold spaces, so count from after its closing parenthesis.

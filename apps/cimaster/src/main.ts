@@ -1,15 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { loadKubeConfig } from '@ci-stack/kube';
 import { createManualTriggerClient } from '@ci-stack/manual-trigger-api';
 import { ClusterPool } from '@ci-stack/pool';
-import { createPoolStore, type StoreConfig } from '@ci-stack/pool-store';
+import { LeaderElector, createLeaderLock, createPoolStore, type StoreConfig } from '@ci-stack/pool-store';
 import { systemClock } from '@ci-stack/core';
 import { createLogger, runMain, serveService } from '@ci-stack/service-kit';
 import { createApp } from './app';
 import { TokenAuth } from './auth';
 import { createCluster, manualTriggerJobs } from './create-cluster';
 import { InventoryFile } from './inventory';
-import { alwaysLeader } from './leadership';
 import { startLifecycle } from './lifecycle';
 import { createMetrics } from './metrics';
 import { loadOptions, type CimasterOptions } from './options';
@@ -36,9 +37,19 @@ async function start(opts: CimasterOptions): Promise<void> {
   const logger = createLogger({ service: 'cimaster', level: opts.logLevel });
   const inventory = opts.inventory ? new InventoryFile(opts.inventory, () => metrics.inventoryReloadErrors.inc()) : undefined;
   await inventory?.start(); // a bad inventory stops the start: fix the file
+  const config = await storeConfig(opts);
+  // One replica runs the background loops (each asks before every round); every replica serves requests.
+  const leadership = new LeaderElector({
+    lock: createLeaderLock(config, { clock: systemClock, leaseDurationMs: opts.leaderLeaseDuration }),
+    identity: `${hostname()}-${randomUUID().slice(0, 8)}`,
+    clock: systemClock,
+    leaseDurationMs: opts.leaderLeaseDuration,
+    renewIntervalMs: opts.leaderRenewInterval,
+    logger,
+  });
   // The gauges read the store lazily, at scrape time; the write hooks feed the store histograms.
-  const metrics = createMetrics(() => store.read(), { inventoryError: () => inventory?.lastError });
-  const store = createPoolStore(await storeConfig(opts), {
+  const metrics = createMetrics(() => store.read(), { inventoryError: () => inventory?.lastError, isLeader: () => leadership.isLeader() });
+  const store = createPoolStore(config, {
     clock: systemClock,
     onWrite: (seconds, outcome) => {
       metrics.storeWriteSeconds.observe({ outcome }, seconds);
@@ -47,7 +58,16 @@ async function start(opts: CimasterOptions): Promise<void> {
   });
   await store.read(); // fail fast on an unreachable or unreadable store
   const cleanup = opts.cleanupJob ? { maxAttempts: opts.cleanupAttempts } : undefined;
-  const pool = new ClusterPool({ store, clock: systemClock, leaseMs: opts.testLease, holdMs: opts.holdDuration, maxHoldMs: opts.maxHoldDuration, cleanup });
+  const pool = new ClusterPool({
+    store,
+    changes: opts.waitNotify ? store : undefined,
+    pollMs: opts.waitPollInterval,
+    clock: systemClock,
+    leaseMs: opts.testLease,
+    holdMs: opts.holdDuration,
+    maxHoldMs: opts.maxHoldDuration,
+    cleanup,
+  });
   const auth = opts.authConfig ? new TokenAuth(opts.authConfig) : undefined;
   await auth?.start();
   const tokenFile = opts.manualTriggerTokenFile;
@@ -57,8 +77,6 @@ async function start(opts: CimasterOptions): Promise<void> {
     token: tokenFile ? async () => (await readFile(tokenFile, 'utf8')).trim() : undefined,
   });
   const creation = { client: manualTrigger, org: opts.createClusterOrg, repo: opts.createClusterRepo, job: opts.createClusterJob };
-  // One process leads until leader election (a Lease, a Redis lock) is configured.
-  const leadership = alwaysLeader;
   const jobs = manualTriggerJobs({ client: manualTrigger, org: opts.createClusterOrg, repo: opts.createClusterRepo });
   const lifecycle = startLifecycle(opts, { pool, jobs, clock: systemClock, logger, metrics, leadership, inventory });
   const app = createApp({
@@ -74,12 +92,19 @@ async function start(opts: CimasterOptions): Promise<void> {
     wake: () => lifecycle.loop.wake(),
   });
   const sweeper = startSweeper({ pool, intervalMs: opts.sweepInterval, metrics, logger, leadership });
+  // A new leader starts its rounds at once rather than at the next interval.
+  leadership.onChange((leading) => {
+    if (!leading) return;
+    sweeper.wake();
+    lifecycle.loop.wake();
+  });
+  leadership.start();
   await serveService({
     app,
     registry: metrics.registry,
     server: opts,
     logger,
-    onShutdown: [() => sweeper.stop(), () => lifecycle.loop.stop(), () => store.close(), async () => auth?.close(), async () => inventory?.close()],
+    onShutdown: [() => leadership.close(), () => sweeper.stop(), () => lifecycle.loop.stop(), () => store.close(), async () => auth?.close(), async () => inventory?.close()],
   });
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, store: opts.store, auth: Boolean(auth), cleanupJob: opts.cleanupJob, inventory: opts.inventory }, 'cimaster listening');
 }

@@ -21,7 +21,11 @@ export interface PoolMetrics {
 /** Creation jobs take minutes to an hour; cleanups seconds to many minutes. */
 const JOB_BUCKETS = [5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
 
-export function createMetrics(snapshot: () => Promise<PoolState>, opts: { inventoryError?: () => string | undefined } = {}): PoolMetrics {
+/**
+ * `inventoryError` says whether the inventory on disk is invalid; `isLeader` whether this replica runs the background
+ * loops (a single process always does).
+ */
+export function createMetrics(snapshot: () => Promise<PoolState>, opts: { inventoryError?: () => string | undefined; isLeader?: () => boolean } = {}): PoolMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cimaster_' });
   new Gauge({
@@ -56,6 +60,14 @@ export function createMetrics(snapshot: () => Promise<PoolState>, opts: { invent
     registers: [registry],
     async collect() {
       this.set([...(await snapshot()).clusters.values()].filter((c) => c.state === 'quarantined').length);
+    },
+  });
+  new Gauge({
+    name: 'cimaster_leader_status',
+    help: 'Whether this replica is the leader that runs the background loops (sweeper, job follower, replenisher, inventory sync): 1 or 0.',
+    registers: [registry],
+    collect() {
+      this.set((opts.isLeader?.() ?? true) ? 1 : 0);
     },
   });
   new Gauge({

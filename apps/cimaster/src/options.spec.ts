@@ -17,8 +17,9 @@ describe('cimaster options', () => {
         ['create-cluster-job', 'CREATE_CLUSTER_JOB'], ['create-cluster-timeout', 'CREATE_CLUSTER_TIMEOUT'], ['hold-duration', 'HOLD_DURATION'],
         ['max-hold-duration', 'MAX_HOLD_DURATION'], ['test-lease', 'TEST_LEASE'], ['max-wait', 'MAX_WAIT'], ['sweep-interval', 'SWEEP_INTERVAL'],
         ['auth-config', 'AUTH_CONFIG'], ['log-level', 'LOG_LEVEL'], ['grace-period', 'GRACE_PERIOD'],
-        ['create-cluster-branch', 'CREATE_CLUSTER_BRANCH'], ['provision-timeout', 'PROVISION_TIMEOUT'], ['cleanup-job', 'CLEANUP_JOB'],
-        ['cleanup-attempts', 'CLEANUP_ATTEMPTS'], ['cleanup-timeout', 'CLEANUP_TIMEOUT'], ['inventory', 'INVENTORY'], ['job-poll-interval', 'JOB_POLL_INTERVAL'],
+        ['create-cluster-branch', 'CREATE_CLUSTER_BRANCH'], ['provision-timeout', 'PROVISION_TIMEOUT'], ['cleanup-job', 'CLEANUP_JOB'], ['cleanup-attempts', 'CLEANUP_ATTEMPTS'],
+        ['cleanup-timeout', 'CLEANUP_TIMEOUT'], ['inventory', 'INVENTORY'], ['job-poll-interval', 'JOB_POLL_INTERVAL'],
+        ['wait-notify', 'WAIT_NOTIFY'], ['wait-poll-interval', 'WAIT_POLL_INTERVAL'], ['leader-lease-duration', 'LEADER_LEASE_DURATION'], ['leader-renew-interval', 'LEADER_RENEW_INTERVAL'],
       ].sort(),
     );
   });
@@ -63,5 +64,19 @@ describe('cimaster options', () => {
     for (const spec of CIMASTER_OPTIONS) expect(text).toContain(`--${spec.name} ${spec.type}`);
     for (const spec of CIMASTER_OPTIONS) expect(text).toContain(`env ${spec.env}`);
     expect(text).toContain('--store string [file|memory|configmap|redis]');
+  });
+});
+
+describe('cimaster options: waiting and leader election', () => {
+  it.each<[string, string[], Record<string, string>, Partial<CimasterOptions>]>([
+    ['defaults', [], {}, { waitNotify: true, waitPollInterval: 5000, leaderLeaseDuration: 12_000, leaderRenewInterval: 2000 }],
+    ['flags', ['--wait-notify=false', '--wait-poll-interval=250ms', '--leader-lease-duration=30s', '--leader-renew-interval=5s'], {}, { waitNotify: false, waitPollInterval: 250, leaderLeaseDuration: 30_000, leaderRenewInterval: 5000 }],
+    ['environment', [], { WAIT_NOTIFY: 'false', LEADER_LEASE_DURATION: '3s', LEADER_RENEW_INTERVAL: '1s' }, { waitNotify: false, leaderLeaseDuration: 3000, leaderRenewInterval: 1000 }],
+  ])('%s', (_name, argv, env, expected) => {
+    expect(values(argv, env)).toMatchObject(expected);
+  });
+
+  it('refuses a renew interval that leaves no room to renew before stepping down', () => {
+    expect(() => values(['--leader-lease-duration=3s', '--leader-renew-interval=2s'])).toThrow(new OptionsError(['--leader-renew-interval must be at most a third of --leader-lease-duration']));
   });
 });

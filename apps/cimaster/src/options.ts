@@ -29,6 +29,10 @@ const CIMASTER_FLAGS = [
   { name: 'test-lease', env: 'TEST_LEASE', type: 'duration', default: 4 * 3_600_000, min: 1000, help: 'Testing lease; heartbeat extends it, expiry returns the cluster.' },
   { name: 'max-wait', env: 'MAX_WAIT', type: 'duration', default: 3_600_000, min: 0, help: 'Longest wait= a getvacant may ask for.' },
   { name: 'sweep-interval', env: 'SWEEP_INTERVAL', type: 'duration', default: 30_000, min: 100, help: 'How often expired leases, holds and queue tickets are swept.' },
+  { name: 'wait-notify', env: 'WAIT_NOTIFY', type: 'bool', default: true, help: 'Wake waiting getvacant calls when the store reports a change; false: poll only, at --wait-poll-interval.' },
+  { name: 'wait-poll-interval', env: 'WAIT_POLL_INTERVAL', type: 'duration', default: 5000, min: 10, help: 'How often a waiting getvacant looks again when no change woke it (a fallback).' },
+  { name: 'leader-lease-duration', env: 'LEADER_LEASE_DURATION', type: 'duration', default: 12_000, min: 1000, help: 'How long the background-loop leader lock lasts unrenewed: the longest a dead leader delays the next.' },
+  { name: 'leader-renew-interval', env: 'LEADER_RENEW_INTERVAL', type: 'duration', default: 2000, min: 100, help: 'How often the leader renews its lock and the other replicas try to take it.' },
 ] as const satisfies readonly OptionSpec[];
 
 /** Every flag cimaster takes: its own, then the shared groups. */
@@ -41,6 +45,10 @@ function crossCheck(o: Partial<CimasterOptions>): string[] {
   const problems: string[] = [];
   if (o.store === 'redis' && !o.redisUrl) problems.push('--redis-url (or REDIS_URL) is required with --store=redis');
   if (o.holdDuration !== undefined && o.maxHoldDuration !== undefined && o.holdDuration > o.maxHoldDuration) problems.push('--hold-duration must not exceed --max-hold-duration');
+  // The leader steps down after two thirds of the lease without a renewal: leave room for at least two attempts.
+  if (o.leaderRenewInterval !== undefined && o.leaderLeaseDuration !== undefined && o.leaderRenewInterval * 3 > o.leaderLeaseDuration) {
+    problems.push('--leader-renew-interval must be at most a third of --leader-lease-duration');
+  }
   return problems;
 }
 

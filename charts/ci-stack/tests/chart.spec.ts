@@ -56,10 +56,14 @@ describe('the chart with default values', () => {
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'rel-ci-stack-manual-trigger', namespace: 'ci' }]);
   });
 
-  it('grants cimaster get/update on its one ConfigMap and create for the first start', () => {
-    expect(find(objects, 'Role', 'rel-ci-stack-cimaster').rules).toEqual([
-      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['clusters'], verbs: ['get', 'update'] },
+  it('grants cimaster get/watch/update on its one ConfigMap, get/update on its one leader Lease, and create for the first start', () => {
+    const role = find(objects, 'Role', 'rel-ci-stack-cimaster');
+    expect(role.metadata.namespace).toBe('ci');
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['clusters'], verbs: ['get', 'update', 'watch'] },
       { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['clusters-leader'], verbs: ['get', 'update'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
     ]);
   });
 
@@ -128,7 +132,7 @@ describe('non-default values', () => {
     expect(Object.keys(find(objects, 'ConfigMap', 'rel-ci-stack-prow-config').data as object)).toEqual(['config.yaml', 'jobs']);
     expect(objects.filter((o) => o.kind === 'ServiceMonitor')).toHaveLength(2);
     const rule = find(objects, 'PrometheusRule', 'rel-ci-stack-alerts') as unknown as { spec: { groups: Array<{ rules: Array<{ alert: string }> }> } };
-    expect(rule.spec.groups[0].rules.map((r) => r.alert)).toEqual(['CimasterPoolExhausted', 'CimasterExpirationsSpiking', 'CimasterStoreWritesFailing', 'ManualTriggerCreateErrors', 'ManualTriggerConfigReloadFailing']);
+    expect(rule.spec.groups[0].rules.map((r) => r.alert)).toEqual(['CimasterPoolExhausted', 'CimasterExpirationsSpiking', 'CimasterStoreWritesFailing', 'CimasterNoLeader', 'ManualTriggerCreateErrors', 'ManualTriggerConfigReloadFailing']);
     expect(podSpec(find(objects, 'Deployment', 'rel-ci-stack-redis')).containers[0].securityContext).toMatchObject({ runAsUser: 1000, readOnlyRootFilesystem: true });
   });
 

@@ -1,5 +1,5 @@
 import { DomainError, type Clock } from '@ci-stack/core';
-import { PoolTooLargeError, decodePool, encodePool, type Command, type PoolState, type PoolStore } from '@ci-stack/pool';
+import { PoolTooLargeError, decodePool, encodePool, type Command, type PoolChanges, type PoolState, type PoolStore } from '@ci-stack/pool';
 
 /** A backend that stores the encoded pool with a version, and refuses a write whose version is stale. */
 export interface VersionedBackend {
@@ -8,6 +8,11 @@ export interface VersionedBackend {
   /** Stores `text` if the stored version is still `version`; 'conflict' when someone wrote in between. */
   save(text: string, version: string | null): Promise<'ok' | 'conflict'>;
   close(): Promise<void>;
+  /**
+   * Calls `listener` after every later successful write, this process's or another's, until the returned function
+   * is called; see {@link PoolChanges}. A backend without it only supports polling.
+   */
+  subscribe?(listener: () => void): () => void;
   /** Largest encoded pool the backend can hold. */
   readonly maxBytes?: number;
 }
@@ -35,7 +40,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * every command applied in order to the same working copy, one guarded write. A conflicting write (another replica
  * got there first) re-reads and re-applies the batch after a jittered backoff; nothing is written blindly.
  */
-export class BatchingPoolStore implements PoolStore {
+export class BatchingPoolStore implements PoolStore, PoolChanges {
   private readonly pending: Pending[] = [];
   private running = false;
   /** The state this process last wrote, with its text: when the store still holds that text, no decode is needed. */
@@ -56,6 +61,11 @@ export class BatchingPoolStore implements PoolStore {
   async read(): Promise<PoolState> {
     const { text } = await this.backend.load();
     return decodePool(text);
+  }
+
+  /** Wakes `listener` when the stored pool changes (see {@link VersionedBackend.subscribe}). */
+  subscribe(listener: () => void): () => void {
+    return this.backend.subscribe?.(listener) ?? (() => undefined);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { VersionedBackend } from './batching-store';
+import { ChangeFeed } from './change-feed';
 
 /**
  * The pool in a local JSON file, for one process. Every write is durable and atomic: write a temporary file,
@@ -9,6 +10,8 @@ import type { VersionedBackend } from './batching-store';
  */
 export class FileBackend implements VersionedBackend {
   private cached?: { text: string | null; version: number };
+  /** One process owns the file, so its own writes are all the changes there are. */
+  private readonly feed = new ChangeFeed();
 
   constructor(private readonly path: string) {}
 
@@ -41,10 +44,15 @@ export class FileBackend implements VersionedBackend {
       await dir.close();
     }
     this.cached = { text, version: this.cached.version + 1 };
+    this.feed.emit();
     return 'ok';
   }
 
+  subscribe(listener: () => void): () => void {
+    return this.feed.subscribe(listener);
+  }
+
   async close(): Promise<void> {
-    return undefined;
+    await this.feed.close();
   }
 }

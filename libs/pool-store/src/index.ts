@@ -4,3 +4,7 @@ export { createPoolStore, type StoreConfig } from './create-store';
 export { FileBackend } from './file-backend';
 export { MemoryBackend } from './memory-backend';
 export { RedisBackend, RedisCommandError, type RedisBackendOptions } from './redis-backend';
+export { SINGLE_PROCESS_LOCK, createLeaderLock } from './create-leader-lock';
+export { KubeLeaseLock, type KubeLeaseLockOptions } from './kube-lease-lock';
+export { LeaderElector, type ElectionLog, type LeaderElectorOptions, type LeaderLock } from './leader-elector';
+export { RedisLeaderLock, type RedisLeaderLockOptions } from './redis-leader-lock';

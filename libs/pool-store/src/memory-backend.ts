@@ -1,9 +1,11 @@
 import type { VersionedBackend } from './batching-store';
+import { ChangeFeed } from './change-feed';
 
 /** The pool in this process's memory; for tests and trying things out. */
 export class MemoryBackend implements VersionedBackend {
   private text: string | null = null;
   private version = 0;
+  private readonly feed = new ChangeFeed();
 
   async load(): Promise<{ text: string | null; version: string | null }> {
     return { text: this.text, version: this.text === null ? null : String(this.version) };
@@ -14,10 +16,15 @@ export class MemoryBackend implements VersionedBackend {
     if (current !== version) return 'conflict';
     this.text = text;
     this.version++;
+    this.feed.emit();
     return 'ok';
   }
 
+  subscribe(listener: () => void): () => void {
+    return this.feed.subscribe(listener);
+  }
+
   async close(): Promise<void> {
-    return undefined;
+    await this.feed.close();
   }
 }

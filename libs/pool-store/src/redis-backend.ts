@@ -1,13 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { Redis, ReplyError } from 'ioredis';
 import { DomainError } from '@ci-stack/core';
 import type { VersionedBackend } from './batching-store';
+import { ChangeFeed } from './change-feed';
+import { RedisChangeSource } from './redis-change-source';
 
-/** Compare-and-set: write the pool only if its version is still the one we read. */
+/** Compare-and-set: write the pool only if its version is still the one we read, and announce the change. */
 const CAS_SCRIPT = `
 local v = redis.call('GET', KEYS[2])
 if (v or '') ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 `;
 
@@ -22,12 +26,15 @@ export interface RedisBackendOptions {
 
 /**
  * The pool in one Redis key, versioned by a second key; every write is an atomic compare-and-set in a Lua script,
- * so concurrent replicas never overwrite each other's changes.
+ * so concurrent replicas never overwrite each other's changes. Each write is published on `<prefix>pool:changes`.
  */
 export class RedisBackend implements VersionedBackend {
   private readonly redis: Redis;
   private readonly dataKey: string;
   private readonly versionKey: string;
+  private readonly channel: string;
+  private readonly origin = randomUUID();
+  private readonly feed: ChangeFeed;
 
   constructor(opts: RedisBackendOptions) {
     this.redis = new Redis(opts.url, {
@@ -41,6 +48,9 @@ export class RedisBackend implements VersionedBackend {
     this.redis.defineCommand('casPool', { numberOfKeys: 2, lua: CAS_SCRIPT });
     this.dataKey = `${opts.prefix}pool`;
     this.versionKey = `${opts.prefix}pool:version`;
+    this.channel = `${opts.prefix}pool:changes`;
+    const connect = (): Redis => this.redis.duplicate({ lazyConnect: true, autoResubscribe: false, maxRetriesPerRequest: null });
+    this.feed = new ChangeFeed(new RedisChangeSource({ connect, channel: this.channel, origin: this.origin }));
   }
 
   async load(): Promise<{ text: string | null; version: string | null }> {
@@ -50,12 +60,19 @@ export class RedisBackend implements VersionedBackend {
 
   async save(text: string, version: string | null): Promise<'ok' | 'conflict'> {
     const next = String(Number(version || 0) + 1);
-    const cas = (this.redis as unknown as { casPool(k1: string, k2: string, a: string, b: string, c: string): Promise<number> }).casPool;
-    const done = await this.call(() => cas.call(this.redis, this.dataKey, this.versionKey, version ?? '', text, next));
-    return done === 1 ? 'ok' : 'conflict';
+    const cas = (this.redis as unknown as { casPool(k1: string, k2: string, ...args: string[]): Promise<number> }).casPool;
+    const done = await this.call(() => cas.call(this.redis, this.dataKey, this.versionKey, version ?? '', text, next, this.channel, this.origin));
+    if (done !== 1) return 'conflict';
+    this.feed.emit();
+    return 'ok';
+  }
+
+  subscribe(listener: () => void): () => void {
+    return this.feed.subscribe(listener);
   }
 
   async close(): Promise<void> {
+    await this.feed.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { ClusterPool, HolderMismatchError, IllegalTransitionError, NoCapacityError, NotHoldOwnerError, StoreCorruptError, assertLabels, transitions, type PoolStore } from '@ci-stack/pool';
 import { FakeClock, freePort } from '@ci-stack/core/testing';
 import { BatchingPoolStore, type VersionedBackend } from './batching-store';
@@ -10,6 +11,8 @@ export interface RedisServer {
   url: string;
   port: number;
   password?: string;
+  /** `FLUSHALL`: the server loses every key, as a Redis without persistence does on a restart. */
+  flushAll(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,11 +45,38 @@ export async function startRedisServer(opts: { password?: string } = {}): Promis
     url: `redis://${auth}127.0.0.1:${port}`,
     port,
     password: opts.password,
+    async flushAll() {
+      const admin = new Redis(`redis://${auth}127.0.0.1:${port}`);
+      try {
+        await admin.flushall();
+      } finally {
+        admin.disconnect();
+      }
+    },
     async stop() {
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Counts change notifications; `after(n)` resolves once there have been more than `n`. */
+export function changeCounter(): { readonly count: number; hit: () => void; after(n: number): Promise<void> } {
+  let count = 0;
+  const waiting: Array<{ n: number; resolve: () => void }> = [];
+  return {
+    get count() {
+      return count;
+    },
+    hit: () => {
+      count++;
+      for (const w of waiting.filter((x) => count > x.n)) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve();
+      }
+    },
+    after: (n) => (count > n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }))),
   };
 }
 
@@ -70,14 +100,14 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
   describe(`PoolStore contract: ${name}`, () => {
     let harness: StoreHarness;
     let clock: FakeClock;
-    const stores: PoolStore[] = [];
+    const stores: BatchingPoolStore[] = [];
     const backends: VersionedBackend[] = [];
     const backend = (): VersionedBackend => {
       const b = harness.makeBackend();
       backends.push(b);
       return b;
     };
-    const store = (): PoolStore => {
+    const store = (): BatchingPoolStore => {
       const s = new BatchingPoolStore(backend(), { clock });
       stores.push(s);
       return s;
@@ -213,6 +243,28 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
       const c1 = (await a.snapshot()).clusters.get('c1');
       expect(c1?.state).toBe('finished');
       expect(c1?.history.at(-1)).toMatchObject({ state: 'testing', build: '7', ended: 'lease-expired' });
+    });
+
+    it('tells subscribers of every change, by this replica and by another, until they unsubscribe', async () => {
+      const mine = store();
+      const other = harness.multiWriter ? store() : mine;
+      const heard = changeCounter();
+      const unsubscribe = mine.subscribe(heard.hit);
+      // A feed that goes live reports in once and may replay the current state: of three writes in a row, each
+      // waited for, at least one can only have been heard as a change.
+      for (const [writer, name] of [[other, 'a'], [other, 'b'], [other, 'c'], [mine, 'd']] as const) {
+        const seen = heard.count;
+        await writer.apply(transitions.addCluster(name, 'r'));
+        await heard.after(seen);
+      }
+      unsubscribe();
+      const later = changeCounter();
+      const stop = mine.subscribe(later.hit);
+      const seen = heard.count;
+      await other.apply(transitions.addCluster('e', 'r'));
+      await later.after(0);
+      expect(heard.count).toBe(seen);
+      stop();
     });
 
     const rounds = opts.rounds ?? 3;

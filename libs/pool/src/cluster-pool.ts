@@ -6,6 +6,16 @@ import * as lc from './lifecycle';
 import type { Cluster, PoolState, Ticket } from './model';
 import type { PoolStore } from './store';
 import * as t from './transitions';
+import { Wakeup } from './wakeup';
+
+/** Tells waiters that the stored pool may have changed, so they look again at once instead of at the next poll. */
+export interface PoolChanges {
+  /**
+   * Calls `listener` after every later change to the stored pool, by this process or another, until the returned
+   * function is called. A feed that was not live yet calls it once when it becomes live (it may have missed one).
+   */
+  subscribe(listener: () => void): () => void;
+}
 
 export interface ClusterPoolOptions {
   store: PoolStore;
@@ -16,11 +26,13 @@ export interface ClusterPoolOptions {
   holdMs: number;
   /** Upper bound for any hold. */
   maxHoldMs: number;
-  /** How often a waiting getvacant retries. */
+  /** Change notifications that wake waiting getvacant calls; without them, waiters only poll. */
+  changes?: PoolChanges;
+  /** How often a waiting getvacant looks again when no change woke it: 250 ms, or 5 s with `changes` (a fallback). */
   pollMs?: number;
   /** A queued ticket not refreshed for this long is dropped (its client went away). */
   staleTicketMs?: number;
-  /** For testing: how to wait between polls. */
+  /** For testing: how to wait between polls (resolves early when `signal` aborts). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** With a cleanup job, returned clusters are cleaned (and quarantined after this many failed attempts). */
   cleanup?: { maxAttempts: number };
@@ -52,7 +64,7 @@ export class ClusterPool {
   private readonly giveBack: t.ReturnPolicy;
 
   constructor(private readonly opts: ClusterPoolOptions) {
-    this.pollMs = opts.pollMs ?? 250;
+    this.pollMs = opts.pollMs ?? (opts.changes ? 5000 : 250);
     this.staleTicketMs = opts.staleTicketMs ?? 30_000;
     this.sleep = opts.sleep ?? abortableSleep;
     this.giveBack = { cleanup: Boolean(opts.cleanup) };
@@ -82,24 +94,41 @@ export class ClusterPool {
       if (!(err instanceof NoCapacityError) || !req.waitMs) throw err;
     }
     const deadline = started + req.waitMs;
-    const { ticket } = await this.opts.store.apply(t.enqueue({ id: randomUUID(), build: req.build, job: req.job, region: req.region, ...(req.labels?.size ? { labels: req.labels } : {}), deadline: new Date(deadline).toISOString() }));
-    let refreshed = started;
+    // Listen before the ticket is written and the next look: a cluster freed from here on wakes this waiter.
+    const wakeup = new Wakeup();
+    const unsubscribe = this.opts.changes?.subscribe(() => wakeup.notify());
+    try {
+      const { ticket } = await this.opts.store.apply(t.enqueue({ id: randomUUID(), build: req.build, job: req.job, region: req.region, ...(req.labels?.size ? { labels: req.labels } : {}), deadline: new Date(deadline).toISOString() }));
+      return await this.waitInQueue(req, ticket, { started, deadline, wakeup });
+    } finally {
+      unsubscribe?.();
+    }
+  }
+
+  /** Looks again on every change (or poll) until a cluster is ours, the deadline passes or the client leaves. */
+  private async waitInQueue(req: VacantOptions, ticket: Ticket, at: { started: number; deadline: number; wakeup: Wakeup }): Promise<VacantResult> {
+    const base = { build: req.build, job: req.job, region: req.region, labels: req.labels, leaseMs: this.opts.leaseMs, ticketId: ticket.id };
+    const refreshMs = this.staleTicketMs / 3;
+    let refreshed = at.started;
     try {
       for (;;) {
-        await this.sleep(Math.min(this.pollMs * (0.5 + Math.random()), Math.max(0, deadline - this.opts.clock.now().getTime())), req.signal);
-        if (req.signal?.aborted) throw new NoCapacityError('request cancelled while waiting for a vacant cluster', {});
-        try {
-          const cluster = await this.opts.store.apply(t.getVacant({ ...base, ticketId: ticket.id }));
-          return { cluster, waitedMs: this.opts.clock.now().getTime() - started, queued: true };
-        } catch (err) {
-          if (!(err instanceof NoCapacityError)) throw err;
-          const now = this.opts.clock.now().getTime();
-          if (now >= deadline) throw timeoutError(err, req.waitMs);
-          if (now - refreshed > this.staleTicketMs / 3) {
-            await this.opts.store.apply(t.enqueue({ ...ticket }));
-            refreshed = now;
-          }
+        const seen = at.wakeup.changes;
+        const got = await this.opts.store.apply(t.getVacant(base)).catch((err: unknown) => {
+          if (err instanceof NoCapacityError) return err;
+          throw err;
+        });
+        if (!(got instanceof NoCapacityError)) return { cluster: got, waitedMs: this.opts.clock.now().getTime() - at.started, queued: true };
+        const now = this.opts.clock.now().getTime();
+        if (now >= at.deadline) throw timeoutError(got, req.waitMs as number);
+        if (now - refreshed >= refreshMs) {
+          await this.opts.store.apply(t.enqueue({ ...ticket }));
+          refreshed = now;
         }
+        // The poll is jittered so waiters of several replicas do not look in lockstep; it never sleeps past the
+        // deadline or the next ticket refresh, so a quiet pool cannot let the ticket go stale.
+        const pollMs = Math.min(this.pollMs * (0.5 + Math.random()), at.deadline - now, refreshed + refreshMs - now);
+        await at.wakeup.wait(seen, Math.max(0, pollMs), this.sleep, req.signal);
+        if (req.signal?.aborted) throw new NoCapacityError('request cancelled while waiting for a vacant cluster', {});
       }
     } catch (err) {
       await this.opts.store.apply(t.dequeue(ticket.id)).catch(() => undefined);

@@ -1,4 +1,4 @@
-export { ClusterPool, type ClusterPoolOptions, type VacantOptions, type VacantResult } from './cluster-pool';
+export { ClusterPool, type ClusterPoolOptions, type PoolChanges, type VacantOptions, type VacantResult } from './cluster-pool';
 export { decodePool, encodePool } from './codec';
 export { ClusterExistsError, ClusterNotFoundError, HolderMismatchError, IllegalTransitionError, JobSupersededError, NoCapacityError, NotHoldOwnerError, PoolTooLargeError, StoreCorruptError, UnsupportedStoreVersionError } from './errors';
 export { MAX_LABELS, REGION_LABEL, assertLabels, checkLabels, formatLabels, parseLabels, sameLabels, satisfies, type Labels } from './labels';

@@ -1,5 +1,6 @@
 // cimaster as it ships (the bundle in dist/, built by the global setup), several processes on one store: no
-// cluster in two hands, and a process killed with SIGKILL under load loses nothing.
+// cluster in two hands, background loops on the leader only (which another replica takes over when it is killed),
+// and a process killed with SIGKILL under load loses nothing.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,17 @@ interface View {
   holder: { build: string } | null;
 }
 const clusters = async (p: Proc): Promise<View[]> => JSON.parse((await get(p, '/clusters')).text).clusters as View[];
+
+/** A sample of the process's own metrics, e.g. `cimaster_leader_status`; 0 when absent. */
+const metric = async (p: Proc, sample: string): Promise<number> => {
+  const text = await (await fetch(p.metricsUrl)).text();
+  return Number(text.split('\n').find((line) => line.startsWith(`${sample} `))?.split(' ')[1] ?? 0);
+};
+
+/** Polls until `check` holds; the test's own timeout bounds it. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 100));
+}
 
 describe('two cimaster processes on one Redis', () => {
   let redis: RedisServer;
@@ -51,6 +63,42 @@ describe('two cimaster processes on one Redis', () => {
   }, 120_000);
 });
 
+describe('background loops on the leader only (Redis)', () => {
+  it('one replica sweeps; when it is killed with SIGKILL the other takes over; waiters still wake after FLUSHALL', async () => {
+    const redis = await startRedisServer();
+    const args = ['--store', 'redis', '--redis-url', redis.url, '--test-lease', '1s', '--sweep-interval', '200ms', '--leader-lease-duration', '3s', '--leader-renew-interval', '500ms'];
+    const procs = [await startCimaster(args), await startCimaster(args)];
+    try {
+      await eventually(async () => (await metric(procs[0], 'cimaster_leader_status')) + (await metric(procs[1], 'cimaster_leader_status')) === 1);
+      const leader = (await metric(procs[0], 'cimaster_leader_status')) === 1 ? 0 : 1;
+      const [lead, follow] = [procs[leader], procs[1 - leader]];
+      await get(follow, '/addcluster?cluster=c1&region=r');
+      expect((await get(follow, '/getvacant?build=1&job=e2e')).text).toBe('c1');
+      await eventually(async () => (await clusters(follow))[0].state === 'finished'); // the lease expired
+      expect(await metric(lead, 'cimaster_expirations_total{kind="lease"}')).toBe(1);
+      expect(await metric(follow, 'cimaster_expirations_total{kind="lease"}')).toBe(0);
+
+      lead.process.child.kill('SIGKILL');
+      expect((await get(follow, '/getvacant?build=2&job=e2e')).text).toBe('c1');
+      await eventually(async () => (await clusters(follow))[0].state === 'finished');
+      expect(await metric(follow, 'cimaster_leader_status')).toBe(1);
+      expect(await metric(follow, 'cimaster_expirations_total{kind="lease"}')).toBe(1);
+
+      // The store loses its data; a waiter on the survivor still gets the cluster added afterwards.
+      const admin = await startCimaster(args);
+      procs.push(admin);
+      await redis.flushAll();
+      const waiting = get(follow, '/getvacant?build=3&job=e2e&wait=60s');
+      await eventually(async () => JSON.parse((await get(follow, '/queue')).text).queue.length === 1);
+      await get(admin, '/addcluster?cluster=c2&region=r');
+      expect(await waiting).toEqual({ status: 200, text: 'c2' });
+    } finally {
+      for (const p of procs) await p.stop();
+      await redis.stop();
+    }
+  }, 60_000);
+});
+
 describe('a process killed with SIGKILL under load', () => {
   it.each(['file', 'redis'])('%s store: restarted, it has every completed change and no cluster in two hands', async (store) => {
     const dir = await mkdtemp(join(tmpdir(), 'cimaster-kill-'));
@@ -61,6 +109,7 @@ describe('a process killed with SIGKILL under load', () => {
       for (let i = 0; i < 20; i++) await get(proc, `/addcluster?cluster=k${i}&region=r`);
       const acknowledged = new Map<string, string>();
       let interrupted = 0;
+      let kept = 0;
       // getvacant and finishtest churn, so writes are in flight when the process dies.
       const load = Promise.all(
         Array.from({ length: 40 }, async (_, i) => {
@@ -70,7 +119,7 @@ describe('a process killed with SIGKILL under load', () => {
             if (!a) return void interrupted++;
             if (a.status !== 200) continue;
             acknowledged.set(a.text, build);
-            if (n % 3 === 2) return; // keep some clusters, so allocations stand when the process dies
+            if (n % 3 === 2) return void kept++; // keep some clusters, so allocations stand when the process dies
             // From here the cluster may or may not come back, if the process dies before answering.
             acknowledged.delete(a.text);
             const done = await get(proc, `/finishtest?cluster=${a.text}&build=${build}`).catch(() => undefined);
@@ -78,7 +127,8 @@ describe('a process killed with SIGKILL under load', () => {
           }
         }),
       );
-      await new Promise((r) => setTimeout(r, 300));
+      // Kill once some allocations stand, whatever the machine's speed, while the other clients still churn.
+      await eventually(async () => kept >= 3);
       proc.process.child.kill('SIGKILL');
       await load;
       expect(interrupted).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { matchesFieldSelector, matchesLabelSelector, mergePatch, status } from './selectors';
 
-type Resource = 'configmaps' | 'prowjobs';
+type Resource = 'configmaps' | 'prowjobs' | 'leases';
 type KubeObj = { apiVersion?: string; kind?: string; metadata: Record<string, any>; [k: string]: any };
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -28,7 +28,7 @@ interface FailRule {
   times: number;
 }
 
-const ROUTE = /^\/(?:api\/v1|apis\/prow\.k8s\.io\/v1)\/namespaces\/([^/]+)\/(configmaps|prowjobs)(?:\/([^/]+))?$/;
+const ROUTE = /^\/(?:api\/v1|apis\/prow\.k8s\.io\/v1|apis\/coordination\.k8s\.io\/v1)\/namespaces\/([^/]+)\/(configmaps|prowjobs|leases)(?:\/([^/]+))?$/;
 const MAX_OBJECT_BYTES = 1_572_864; // etcd's default request limit, as a real API server enforces it
 const MAX_CONFIGMAP_DATA_BYTES = 1_048_576;
 
@@ -39,8 +39,8 @@ export interface PlankSimulation {
 }
 
 /**
- * An in-process fake kube-apiserver over real HTTP, good enough for the real `@kubernetes/client-node`: ConfigMaps
- * and ProwJobs with resourceVersion-guarded updates, list/watch with selectors, Kubernetes `Status` errors, and
+ * An in-process fake kube-apiserver over real HTTP, good enough for the real `@kubernetes/client-node`: ConfigMaps,
+ * Leases and ProwJobs with resourceVersion-guarded updates, list/watch with selectors, Kubernetes `Status` errors, and
  * knobs to inject latency, failures, an outage, closed or expired watches, and a plank that assigns build ids.
  */
 export class FakeKubeApi {
@@ -315,7 +315,7 @@ function verbOf(method: string, name: string | undefined, watch: boolean): strin
 }
 
 function group(resource: Resource): string {
-  return resource === 'prowjobs' ? 'prow.k8s.io' : '';
+  return { prowjobs: 'prow.k8s.io', leases: 'coordination.k8s.io', configmaps: '' }[resource];
 }
 
 function notFound(resource: Resource, name?: string): Record<string, unknown> {
@@ -329,6 +329,7 @@ function validate(resource: Resource, obj: KubeObj): string | undefined {
     if (size > MAX_CONFIGMAP_DATA_BYTES) return `ConfigMap "${obj.metadata.name}" is invalid: []: Too long: must have at most ${MAX_CONFIGMAP_DATA_BYTES} bytes`;
     return undefined;
   }
+  if (resource === 'leases') return undefined;
   const missing = [!obj.spec?.job && 'spec.job', !obj.spec?.type && 'spec.type', !obj.status?.state && 'status.state'].filter(Boolean);
   return missing.length ? `ProwJob.prow.k8s.io "${obj.metadata.name}" is invalid: ${missing.map((f) => `${f}: Required value`).join(', ')}` : undefined;
 }
