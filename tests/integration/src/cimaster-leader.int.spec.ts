@@ -7,7 +7,7 @@ import { applyObjects, createNamespace, serviceAccountKubeconfig, sharedKubeEnv 
 import { transitions } from '@ci-stack/pool';
 import { BatchingPoolStore, ConfigMapBackend, KubeLeaseLock, LeaderElector } from '@ci-stack/pool-store';
 import { changeCounter } from '@ci-stack/pool-store/testing';
-import { systemClock } from '@ci-stack/service-kit';
+import { systemClock } from '@ci-stack/core';
 import { rbacOf, renderChart } from './chart-objects';
 import { type RunningService, startService } from './services';
 
