@@ -1,4 +1,5 @@
 export { FakeKubeApi, type PlankSimulation } from './testing/fake-kube-api';
+export { LabelSelectorError, matchesRequirements, parseLabelSelector, type Requirement } from './testing/label-selector';
 
 import { FakeKubeApi } from './testing/fake-kube-api';
 

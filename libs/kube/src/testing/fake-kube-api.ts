@@ -5,19 +5,12 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { matchesFieldSelector, matchesLabelSelector, mergePatch, status } from './selectors';
-
-type Resource = 'configmaps' | 'prowjobs' | 'leases';
-type KubeObj = { apiVersion?: string; kind?: string; metadata: Record<string, any>; [k: string]: any };
-type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-interface Watcher {
-  resource: Resource;
-  namespace: string;
-  labelSelector: string | null;
-  fieldSelector: string | null;
-  res: http.ServerResponse;
-}
+import { alreadyExists, conflict, kubeconfigYaml, notFound, readBody, validate, verbOf } from './fake-objects';
+import { type OpenWatch, startWatch } from './fake-watch';
+import { listPage } from './list-pages';
+import { MalformedPatchError, PatchApplyError, jsonPatch, mergePatch } from './patches';
+import { status } from './selectors';
+import { type KubeObj, type Resource, VersionedStore } from './versioned-store';
 
 interface FailRule {
   verb?: string;
@@ -29,8 +22,7 @@ interface FailRule {
 }
 
 const ROUTE = /^\/(?:api\/v1|apis\/prow\.k8s\.io\/v1|apis\/coordination\.k8s\.io\/v1)\/namespaces\/([^/]+)\/(configmaps|prowjobs|leases)(?:\/([^/]+))?$/;
-const MAX_OBJECT_BYTES = 1_572_864; // etcd's default request limit, as a real API server enforces it
-const MAX_CONFIGMAP_DATA_BYTES = 1_048_576;
+const PATCH_TYPES = 'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml';
 
 export interface PlankSimulation {
   delayMs: number;
@@ -40,25 +32,27 @@ export interface PlankSimulation {
 
 /**
  * An in-process fake kube-apiserver over real HTTP, good enough for the real `@kubernetes/client-node`: ConfigMaps,
- * Leases and ProwJobs with resourceVersion-guarded updates, list/watch with selectors, Kubernetes `Status` errors, and
- * knobs to inject latency, failures, an outage, closed or expired watches, and a plank that assigns build ids.
+ * Leases and ProwJobs kept in versions like etcd; lists with label selectors, `limit`/`continue` and
+ * `resourceVersion(Match)`; watches from a resourceVersion; merge and JSON patches guarded by resourceVersion;
+ * Kubernetes `Status` errors; and knobs to inject latency, failures, an outage, compaction, closed or expired
+ * watches, and a plank that assigns build ids. The integration tier checks it against the real API server.
  */
 export class FakeKubeApi {
   readonly url: string;
   readonly kubeconfigPath: string;
-  private readonly objects = new Map<string, KubeObj>();
-  private readonly history: Array<{ rv: number; type: EventType; resource: Resource; object: KubeObj }> = [];
-  private readonly watchers = new Set<Watcher>();
+  private readonly store = new VersionedStore();
+  private readonly watchers = new Set<OpenWatch>();
   private readonly sockets = new Set<Socket>();
   private readonly failRules: FailRule[] = [];
   private readonly forbidden = new Map<string, string[] | undefined>();
-  private readonly log: Array<{ method: string; path: string; status: number }> = [];
-  private rv = 100;
+  private readonly log: Array<{ method: string; path: string; query: string; status: number }> = [];
+  private now: () => Date = () => new Date();
   private latencyMs = 0;
   private down = false;
   private goneNextWatch = false;
   private plank: PlankSimulation | false = false;
   private buildCounter = 0;
+  private connectionCount = 0;
 
   private constructor(
     private readonly server: http.Server,
@@ -76,11 +70,13 @@ export class FakeKubeApi {
     const dir = mkdtempSync(join(tmpdir(), 'fake-kube-'));
     const api = new FakeKubeApi(server, dir, (server.address() as { port: number }).port);
     server.on('connection', (s) => {
+      api.connectionCount++;
       api.sockets.add(s);
       s.on('close', () => api.sockets.delete(s));
       if (api.down) s.destroy();
     });
     server.on('request', (req, res) => void api.handle(req, res));
+    api.store.subscribe((e) => api.completeAborted(e.object));
     return api;
   }
 
@@ -116,7 +112,10 @@ export class FakeKubeApi {
   }
 
   closeWatches(): void {
-    for (const w of this.watchers) w.res.end();
+    for (const w of this.watchers) {
+      w.stop();
+      w.res.end();
+    }
     this.watchers.clear();
   }
 
@@ -124,25 +123,50 @@ export class FakeKubeApi {
     this.goneNextWatch = true;
   }
 
+  /** Forgets old versions as etcd compaction does: older continue tokens, exact lists and watches get 410. */
+  compact(): void {
+    this.store.compact();
+  }
+
+  /** The current resourceVersion (etcd revision). */
+  get resourceVersion(): string {
+    return String(this.store.resourceVersion);
+  }
+
   simulatePlank(sim: PlankSimulation | false): void {
     this.plank = sim;
   }
 
   list(resource: Resource, namespace?: string): KubeObj[] {
-    return [...this.objects.values()].filter((o) => o.__resource === resource && (!namespace || o.metadata.namespace === namespace)).map(strip);
+    return this.store.listAt(resource, namespace);
   }
 
-  requests(): Array<{ method: string; path: string; status: number }> {
+  /** How many TCP connections clients have opened so far. */
+  get connections(): number {
+    return this.connectionCount;
+  }
+
+  /** Every request so far: method, path, query string (with its `?`, or empty) and the status answered. */
+  requests(): Array<{ method: string; path: string; query: string; status: number }> {
     return [...this.log];
   }
 
-  /** Changes an object as a controller would (e.g. plank updating a ProwJob's status), notifying watchers. */
+  /** For testing: the clock that stamps creationTimestamp (and the simulated plank's times). */
+  setClock(now: () => Date): void {
+    this.now = now;
+  }
+
+  /**
+   * Changes an object as a controller would (e.g. plank updating a ProwJob's status), notifying watchers; throws
+   * what the API server would refuse.
+   */
   update(resource: Resource, namespace: string, name: string, patch: Record<string, unknown>): KubeObj {
-    const key = `${resource}/${namespace}/${name}`;
-    const current = this.objects.get(key);
-    if (!current) throw new Error(`${key} not found`);
+    const current = this.store.get(resource, namespace, name);
+    if (!current) throw new Error(`${resource}/${namespace}/${name} not found`);
     const next = mergePatch(current, patch) as KubeObj;
-    return this.store(resource, next, 'MODIFIED');
+    const invalid = validate(resource, next);
+    if (invalid) throw new Error(invalid);
+    return this.store.write(resource, next, 'MODIFIED');
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -150,7 +174,7 @@ export class FakeKubeApi {
     const body = await readBody(req);
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const send = (code: number, payload: unknown): void => {
-      this.log.push({ method: req.method ?? '', path: url.pathname, status: code });
+      this.log.push({ method: req.method ?? '', path: url.pathname, query: url.search, status: code });
       if (res.destroyed) return;
       res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
     };
@@ -168,12 +192,22 @@ export class FakeKubeApi {
     const refusal = this.refusal(verb, resource, name, namespace);
     if (refusal) return send(refusal.code as number, refusal);
     try {
-      if (verb === 'watch') return this.startWatch(resource, namespace, url, res);
-      const [code, payload] = this.serve(verb, resource, namespace, name, body, url);
+      if (verb === 'watch') return this.watch(resource, namespace, url, res);
+      const [code, payload] = this.serve({ verb, resource, namespace, name, body, url, contentType: req.headers['content-type'] });
       send(code, payload);
     } catch (err) {
       send(400, status(400, 'BadRequest', (err as Error).message));
     }
+  }
+
+  private watch(resource: Resource, namespace: string, url: URL, res: http.ServerResponse): void {
+    this.log.push({ method: 'GET', path: `${url.pathname}?watch`, query: url.search, status: 200 });
+    const gone = this.goneNextWatch;
+    this.goneNextWatch = false;
+    const open = startWatch(this.store, resource, namespace, url, res, { gone });
+    if (!open) return;
+    this.watchers.add(open);
+    res.on('close', () => this.watchers.delete(open));
   }
 
   private refusal(verb: string, resource: string, name: string | undefined, namespace: string): Record<string, unknown> | undefined {
@@ -189,36 +223,26 @@ export class FakeKubeApi {
     return status(rule.status, rule.reason, `injected failure: ${rule.reason}`);
   }
 
-  private serve(verb: string, resource: Resource, namespace: string, name: string | undefined, body: string, url: URL): [number, unknown] {
-    const key = `${resource}/${namespace}/${name}`;
-    switch (verb) {
+  private serve(r: { verb: string; resource: Resource; namespace: string; name?: string; body: string; url: URL; contentType?: string }): [number, unknown] {
+    switch (r.verb) {
       case 'get': {
-        const obj = this.objects.get(key);
-        return obj ? [200, strip(obj)] : [404, notFound(resource, name)];
+        const obj = this.store.get(r.resource, r.namespace, r.name!);
+        return obj ? [200, obj] : [404, notFound(r.resource, r.name)];
       }
-      case 'list': {
-        const items = this.list(resource, namespace).filter((o) => matchesLabelSelector(o, url.searchParams.get('labelSelector')) && matchesFieldSelector(o, url.searchParams.get('fieldSelector')));
-        return [200, { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: String(this.rv) }, items }];
-      }
+      case 'list':
+        return listPage(this.store, r.resource, r.namespace, r.url.searchParams);
       case 'create':
-        return this.create(resource, namespace, JSON.parse(body) as KubeObj);
+        return this.create(r.resource, r.namespace, JSON.parse(r.body) as KubeObj);
       case 'update':
-        return this.replace(resource, namespace, name!, JSON.parse(body) as KubeObj);
-      case 'patch': {
-        const obj = this.objects.get(key);
-        if (!obj) return [404, notFound(resource, name)];
-        return [200, strip(this.store(resource, mergePatch(obj, JSON.parse(body)) as KubeObj, 'MODIFIED'))];
-      }
+        return this.replace(r.resource, r.namespace, r.name!, JSON.parse(r.body) as KubeObj);
+      case 'patch':
+        return this.patch(r.resource, r.namespace, r.name!, r.body, r.contentType);
       case 'delete': {
-        const obj = this.objects.get(key);
-        if (!obj) return [404, notFound(resource, name)];
-        this.objects.delete(key);
-        this.rv++;
-        this.emit('DELETED', resource, { ...obj, metadata: { ...obj.metadata, resourceVersion: String(this.rv) } });
-        return [200, strip(obj)];
+        const obj = this.store.remove(r.resource, r.namespace, r.name!);
+        return obj ? [200, obj] : [404, notFound(r.resource, r.name)];
       }
       default:
-        return [405, status(405, 'MethodNotAllowed', `${verb} is not supported`)];
+        return [405, status(405, 'MethodNotAllowed', `${r.verb} is not supported`)];
     }
   }
 
@@ -227,144 +251,79 @@ export class FakeKubeApi {
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${randomUUID().slice(0, 5)}`;
     const invalid = validate(resource, obj);
     if (invalid) return [422, status(422, 'Invalid', invalid)];
-    const key = `${resource}/${namespace}/${obj.metadata.name}`;
-    if (this.objects.has(key)) return [409, status(409, 'AlreadyExists', `${resource}.${group(resource)} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, kind: resource })];
-    obj.metadata = { ...obj.metadata, namespace, uid: randomUUID(), creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
-    const stored = this.store(resource, obj, 'ADDED');
+    if (this.store.get(resource, namespace, obj.metadata.name)) return [409, alreadyExists(resource, obj.metadata.name)];
+    obj.metadata = { ...obj.metadata, namespace, uid: randomUUID(), creationTimestamp: stamp(this.now()) };
+    delete obj.metadata.resourceVersion;
+    const stored = this.store.write(resource, obj, 'ADDED');
     if (resource === 'prowjobs' && this.plank) this.schedulePlank(namespace, obj.metadata.name as string, this.plank);
-    return [201, strip(stored)];
+    return [201, stored];
   }
 
   private replace(resource: Resource, namespace: string, name: string, obj: KubeObj): [number, unknown] {
-    const key = `${resource}/${namespace}/${name}`;
-    const current = this.objects.get(key);
+    const current = this.store.get(resource, namespace, name);
     if (!current) return [404, notFound(resource, name)];
     const offered = obj.metadata?.resourceVersion;
-    if (offered && offered !== current.metadata.resourceVersion) {
-      return [409, status(409, 'Conflict', `Operation cannot be fulfilled on ${resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`)];
+    if (offered && offered !== current.metadata.resourceVersion) return [409, conflict(resource, name)];
+    return this.storeChanged(resource, current, obj);
+  }
+
+  /** Merge or JSON patch; a resourceVersion the patched object carries must still be current (else 409). */
+  private patch(resource: Resource, namespace: string, name: string, body: string, contentType = ''): [number, unknown] {
+    const current = this.store.get(resource, namespace, name);
+    if (!current) return [404, notFound(resource, name)];
+    const type = contentType.split(';')[0].trim();
+    const merge = type === 'application/merge-patch+json' || (type === 'application/strategic-merge-patch+json' && resource === 'configmaps');
+    if (!merge && type !== 'application/json-patch+json') {
+      return [415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES}`)];
     }
-    const invalid = validate(resource, obj);
+    let next: KubeObj;
+    try {
+      const doc: unknown = JSON.parse(body);
+      next = (merge ? mergePatch(current, doc) : jsonPatch(current, doc)) as KubeObj;
+    } catch (err) {
+      if (err instanceof PatchApplyError) return [422, status(422, 'Invalid', err.message)];
+      if (err instanceof MalformedPatchError || err instanceof SyntaxError) return [400, status(400, 'BadRequest', err.message)];
+      throw err;
+    }
+    const offered = next.metadata?.resourceVersion;
+    if (offered && offered !== current.metadata.resourceVersion) return [409, conflict(resource, name)];
+    return this.storeChanged(resource, current, next);
+  }
+
+  private storeChanged(resource: Resource, current: KubeObj, next: KubeObj): [number, unknown] {
+    const invalid = validate(resource, next);
     if (invalid) return [422, status(422, 'Invalid', invalid)];
-    obj.metadata = { ...obj.metadata, namespace, name, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp };
-    return [200, strip(this.store(resource, obj, 'MODIFIED'))];
+    const { namespace, name, uid, creationTimestamp } = current.metadata;
+    next.metadata = { ...next.metadata, namespace, name, uid, creationTimestamp };
+    return [200, this.store.write(resource, next, 'MODIFIED')];
   }
 
-  private store(resource: Resource, obj: KubeObj, type: EventType): KubeObj {
-    this.rv++;
-    const stored = { ...structuredClone(obj), __resource: resource } as KubeObj;
-    stored.metadata.resourceVersion = String(this.rv);
-    this.objects.set(`${resource}/${stored.metadata.namespace}/${stored.metadata.name}`, stored);
-    this.emit(type, resource, stored);
-    return stored;
-  }
-
-  private emit(type: EventType, resource: Resource, obj: KubeObj): void {
-    const object = strip(obj);
-    this.history.push({ rv: this.rv, type, resource, object });
-    if (this.history.length > 1000) this.history.shift();
-    for (const w of this.watchers) {
-      if (w.resource === resource && w.namespace === object.metadata.namespace && matchesLabelSelector(object, w.labelSelector) && matchesFieldSelector(object, w.fieldSelector)) {
-        w.res.write(JSON.stringify({ type, object }) + '\n');
+  /** Like plank: an aborted ProwJob gets its pod deleted and its completion time set. */
+  private completeAborted(pj: KubeObj): void {
+    const sim = this.plank;
+    if (!sim || pj.kind !== 'ProwJob' || pj.status?.state !== 'aborted' || pj.status?.completionTime) return;
+    setTimeout(() => {
+      const now = this.store.get('prowjobs', pj.metadata.namespace, pj.metadata.name);
+      if (now?.status?.state === 'aborted' && !now.status.completionTime) {
+        this.update('prowjobs', pj.metadata.namespace, pj.metadata.name, { status: { completionTime: stamp(this.now()) } });
       }
-    }
-  }
-
-  private startWatch(resource: Resource, namespace: string, url: URL, res: http.ServerResponse): void {
-    this.log.push({ method: 'GET', path: `${url.pathname}?watch`, status: 200 });
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-    const w: Watcher = { resource, namespace, labelSelector: url.searchParams.get('labelSelector'), fieldSelector: url.searchParams.get('fieldSelector'), res };
-    const from = url.searchParams.get('resourceVersion');
-    const oldest = this.history[0]?.rv ?? this.rv;
-    if (this.goneNextWatch || (from && from !== '0' && Number(from) < oldest - 1)) {
-      this.goneNextWatch = false;
-      res.end(JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', `too old resource version: ${from} (${oldest})`) }) + '\n');
-      return;
-    }
-    const matches = (o: KubeObj): boolean => o.metadata.namespace === namespace && matchesLabelSelector(o, w.labelSelector) && matchesFieldSelector(o, w.fieldSelector);
-    if (!from || from === '0') {
-      for (const o of this.list(resource, namespace)) if (matches(o)) res.write(JSON.stringify({ type: 'ADDED', object: o }) + '\n');
-    } else {
-      for (const e of this.history) if (e.rv > Number(from) && e.resource === resource && matches(e.object)) res.write(JSON.stringify({ type: e.type, object: e.object }) + '\n');
-    }
-    this.watchers.add(w);
-    const timeout = Number(url.searchParams.get('timeoutSeconds') ?? 0);
-    const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
-    res.on('close', () => {
-      clearTimeout(timer);
-      this.watchers.delete(w);
-    });
+    }, sim.delayMs);
   }
 
   private schedulePlank(namespace: string, name: string, sim: PlankSimulation): void {
     setTimeout(() => {
-      const key = `prowjobs/${namespace}/${name}`;
-      const pj = this.objects.get(key);
-      if (!pj || pj.status?.build_id) return;
+      const pj = this.store.get('prowjobs', namespace, name);
+      if (!pj || pj.status?.build_id || pj.status?.state !== 'triggered') return;
       const buildId = sim.buildId?.() ?? String(1_900_000_000_000_000_000n + BigInt(++this.buildCounter));
       const url = `${sim.urlPrefix ?? 'https://prow.example.com/view/gs/bucket/logs/'}${pj.spec?.job}/${buildId}`;
       this.update('prowjobs', namespace, name, {
-        status: { state: 'pending', build_id: buildId, pod_name: name, url, pendingTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+        status: { state: 'pending', build_id: buildId, pod_name: name, url, pendingTime: stamp(this.now()) },
       });
     }, sim.delayMs);
   }
 }
 
-function verbOf(method: string, name: string | undefined, watch: boolean): string {
-  if (method === 'GET') return watch ? 'watch' : name ? 'get' : 'list';
-  return ({ POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' } as Record<string, string>)[method] ?? method.toLowerCase();
-}
-
-function group(resource: Resource): string {
-  return { prowjobs: 'prow.k8s.io', leases: 'coordination.k8s.io', configmaps: '' }[resource];
-}
-
-function notFound(resource: Resource, name?: string): Record<string, unknown> {
-  return status(404, 'NotFound', `${resource}${group(resource) ? `.${group(resource)}` : ''} "${name}" not found`, { name, kind: resource });
-}
-
-function validate(resource: Resource, obj: KubeObj): string | undefined {
-  if (JSON.stringify(obj).length > MAX_OBJECT_BYTES) return 'Request entity too large: limit is 3145728';
-  if (resource === 'configmaps') {
-    const size = Object.values(obj.data ?? {}).reduce((n: number, v) => n + String(v).length, 0);
-    if (size > MAX_CONFIGMAP_DATA_BYTES) return `ConfigMap "${obj.metadata.name}" is invalid: []: Too long: must have at most ${MAX_CONFIGMAP_DATA_BYTES} bytes`;
-    return undefined;
-  }
-  if (resource === 'leases') return undefined;
-  const missing = [!obj.spec?.job && 'spec.job', !obj.spec?.type && 'spec.type', !obj.status?.state && 'status.state'].filter(Boolean);
-  return missing.length ? `ProwJob.prow.k8s.io "${obj.metadata.name}" is invalid: ${missing.map((f) => `${f}: Required value`).join(', ')}` : undefined;
-}
-
-function strip(obj: KubeObj): KubeObj {
-  const { __resource: _r, ...rest } = obj;
-  return structuredClone(rest) as KubeObj;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(''));
-  });
-}
-
-function kubeconfigYaml(server: string): string {
-  return `apiVersion: v1
-kind: Config
-clusters:
-- name: fake
-  cluster:
-    server: ${server}
-    insecure-skip-tls-verify: true
-users:
-- name: fake
-  user:
-    token: fake-token
-contexts:
-- name: default
-  context:
-    cluster: fake
-    user: fake
-current-context: default
-`;
+/** Kubernetes `metav1.Time`: RFC 3339 with second precision. */
+function stamp(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z');
 }

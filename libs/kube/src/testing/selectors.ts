@@ -1,19 +1,13 @@
+import { matchesRequirements, parseLabelSelector } from './label-selector';
+
 type Obj = { metadata?: { name?: string; namespace?: string; labels?: Record<string, string> } };
 
-/** Equality-based label selectors (`a=b,c!=d,e`), which is all our clients send. */
+/** Whether the object's labels satisfy a label selector in the API server's syntax (throws when it does not parse). */
 export function matchesLabelSelector(obj: Obj, selector: string | null): boolean {
-  if (!selector) return true;
-  const labels = obj.metadata?.labels ?? {};
-  return selector.split(',').every((term) => {
-    const neq = /^([^!=]+)!=(.*)$/.exec(term);
-    if (neq) return labels[neq[1].trim()] !== neq[2].trim();
-    const eq = /^([^=]+)==?(.*)$/.exec(term);
-    if (eq) return labels[eq[1].trim()] === eq[2].trim();
-    return term.trim() in labels;
-  });
+  return matchesRequirements(obj.metadata?.labels, parseLabelSelector(selector));
 }
 
-/** `metadata.name=X` and `metadata.namespace=Y` field selectors. */
+/** `metadata.name=X` and `metadata.namespace=Y` field selectors, the ones every resource supports. */
 export function matchesFieldSelector(obj: Obj, selector: string | null): boolean {
   if (!selector) return true;
   return selector.split(',').every((term) => {
@@ -22,17 +16,6 @@ export function matchesFieldSelector(obj: Obj, selector: string | null): boolean
     if (field === 'metadata.namespace') return obj.metadata?.namespace === value;
     return true;
   });
-}
-
-/** RFC 7386 JSON merge patch. */
-export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
 }
 
 export function status(code: number, reason: string, message: string, details?: Record<string, unknown>): Record<string, unknown> {
