@@ -1,1 +1,12 @@
-export { ProwJobClient, type ProwJobClientOptions, type WaitResult } from './prowjob-client';
+export {
+  ProwJobClient,
+  type JsonPatchOperation,
+  type ListQuery,
+  type ProwJobClientOptions,
+  type ProwJobList,
+  type ProwJobPatch,
+  type ProwJobWatch,
+  type WaitResult,
+  type WatchEnd,
+  type WatchEvent,
+} from './prowjob-client';

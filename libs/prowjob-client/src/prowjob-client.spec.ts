@@ -1,7 +1,7 @@
-import { KubeAlreadyExistsError, KubeForbiddenError, KubeUnavailableError } from '@ci-stack/kube';
+import { KubeAlreadyExistsError, KubeConflictError, KubeForbiddenError, KubeGoneError, KubeInvalidError, KubeUnavailableError } from '@ci-stack/kube';
 import { startFakeKubeApi, type FakeKubeApi } from '@ci-stack/kube/testing';
 import { newProwJob, type ProwJob } from '@ci-stack/prowjob-api';
-import { ProwJobClient } from './prowjob-client';
+import { ProwJobClient, type WatchEvent } from './prowjob-client';
 
 let api: FakeKubeApi;
 let client: ProwJobClient;
@@ -14,16 +14,77 @@ afterEach(async () => {
   await api.close();
 });
 
-function job(name = 'pj-1'): ProwJob {
-  return newProwJob({ type: 'periodic', agent: 'kubernetes', job: 'nightly', pod_spec: { containers: [{ image: 'x' }] } }, { team: 'ci' }, {}, { name });
+function job(name = 'pj-1', labels: Record<string, string> = { team: 'ci' }): ProwJob {
+  return newProwJob({ type: 'periodic', agent: 'kubernetes', job: 'nightly', pod_spec: { containers: [{ name: 'test', image: 'x' }] } }, labels, {}, { name });
 }
 
 it('creates, gets and lists ProwJobs through the real client', async () => {
   const created = await client.create(job());
   expect(created.metadata.resourceVersion).toMatch(/^\d+$/);
   expect((await client.get('pj-1')).spec.job).toBe('nightly');
-  expect((await client.list('team=ci')).map((p) => p.metadata.name)).toEqual(['pj-1']);
-  expect(await client.list('team=other')).toEqual([]);
+  expect((await client.list({ labelSelector: 'team=ci' })).items.map((p) => p.metadata.name)).toEqual(['pj-1']);
+  expect((await client.list({ labelSelector: 'team=other' })).items).toEqual([]);
+});
+
+it('pages with limit and continue on one snapshot; a compacted snapshot is KubeGoneError, a bad token KubeInvalidError', async () => {
+  for (const n of [3, 1, 4, 2]) await client.create(job(`pj-${n}`, { team: n % 2 ? 'odd' : 'even' }));
+  const first = await client.list({ labelSelector: 'team in (odd,even)', limit: 3 });
+  expect(first.items.map((p) => p.metadata.name)).toEqual(['pj-1', 'pj-2', 'pj-3']);
+  await client.create(job('pj-0', { team: 'odd' }));
+  const rest = await client.list({ labelSelector: 'team in (odd,even)', limit: 3, continue: first.continue });
+  expect([rest.items.map((p) => p.metadata.name), rest.continue, rest.resourceVersion]).toEqual([['pj-4'], undefined, first.resourceVersion]);
+  const exact = await client.list({ resourceVersion: first.resourceVersion, resourceVersionMatch: 'Exact' });
+  expect(exact.items).toHaveLength(4);
+  api.compact();
+  await expect(client.list({ limit: 3, continue: first.continue })).rejects.toBeInstanceOf(KubeGoneError);
+  await expect(client.list({ limit: 3, continue: 'garbage!' })).rejects.toBeInstanceOf(KubeInvalidError);
+});
+
+it('patches by merge or JSON patch; a stale resourceVersion is KubeConflictError and changes nothing', async () => {
+  const created = await client.create(job());
+  const rv = created.metadata.resourceVersion;
+  const aborted = await client.patch('pj-1', { type: 'merge', patch: { status: { state: 'aborted', description: 'stop' } }, resourceVersion: rv });
+  expect(aborted.status).toMatchObject({ state: 'aborted', description: 'stop', startTime: created.status.startTime });
+  await expect(client.patch('pj-1', { type: 'merge', patch: { status: { state: 'success' } }, resourceVersion: rv })).rejects.toBeInstanceOf(KubeConflictError);
+  await expect(client.patch('pj-1', { type: 'json', operations: [{ op: 'replace', path: '/status/state', value: 'error' }], resourceVersion: rv })).rejects.toBeInstanceOf(KubeConflictError);
+  expect((await client.get('pj-1')).status.state).toBe('aborted');
+  const annotated = await client.patch('pj-1', { type: 'json', operations: [{ op: 'add', path: '/metadata/annotations/x', value: 'y' }], resourceVersion: aborted.metadata.resourceVersion });
+  expect(annotated.metadata.annotations?.x).toBe('y');
+});
+
+it('watches one ProwJob from a resourceVersion and reports why the watch ended', async () => {
+  const created = await client.create(job());
+  await client.create(job('pj-other'));
+  api.update('prowjobs', 'prow', 'pj-1', { status: { state: 'pending' } });
+  const seen: WatchEvent[] = [];
+  const watch = client.watch('pj-1', created.metadata.resourceVersion, (e) => {
+    seen.push(e);
+    if (e.prowJob.status.state === 'success') watch.stop();
+  });
+  api.update('prowjobs', 'prow', 'pj-other', { status: { state: 'pending' } });
+  api.update('prowjobs', 'prow', 'pj-1', { status: { state: 'success', completionTime: '2026-03-28T10:05:00Z' } });
+  expect(await watch.ended).toBe('stopped');
+  expect(seen.map((e) => [e.type, e.prowJob.metadata.name, e.prowJob.status.state])).toEqual([
+    ['MODIFIED', 'pj-1', 'pending'],
+    ['MODIFIED', 'pj-1', 'success'],
+  ]);
+  api.compact();
+  const stale = client.watch('pj-1', created.metadata.resourceVersion, () => undefined);
+  expect(await stale.ended).toBe('gone');
+  let added: () => void = () => undefined;
+  const connected = new Promise<void>((r) => (added = r));
+  const current = client.watch('pj-1', undefined, (e) => e.type === 'ADDED' && added());
+  await connected;
+  api.closeWatches();
+  expect(await current.ended).toBe('closed');
+});
+
+it('reuses one kept-alive connection for its calls', async () => {
+  await client.create(job());
+  const before = api.connections;
+  for (let i = 0; i < 5; i++) await client.get('pj-1');
+  await client.list({ limit: 1 });
+  expect(api.connections - before).toBeLessThanOrEqual(1);
 });
 
 it('translates AlreadyExists, Forbidden and an unreachable API server', async () => {
