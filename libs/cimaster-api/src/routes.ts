@@ -22,6 +22,7 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   403: 'The token may not make this call',
   404: 'No such cluster',
   409: 'The cluster is not in a state that allows this; the message names its state and holder',
+  410: 'Gone (cimaster answers no 410)',
   413: 'Body over 16 KiB',
   415: 'Unsupported body encoding',
   500: "A bug (the message names nothing internal, the log has the request id), or cimaster's own setup: the message says what to grant or fix",

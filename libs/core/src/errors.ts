@@ -1,6 +1,7 @@
 /**
  * The few kinds of failure a client can act on; the service's error handler maps each to one HTTP status.
  * `misconfigured`: the service's own setup is wrong (e.g. its RBAC), so the operator must act and retrying will not help.
+ * `gone`: what the request points at (e.g. a page token) no longer exists; start over.
  */
 export type ErrorKind =
   | 'invalid'
@@ -13,6 +14,7 @@ export type ErrorKind =
   | 'unavailable'
   | 'bad-gateway'
   | 'timeout'
+  | 'gone'
   | 'misconfigured';
 
 /**

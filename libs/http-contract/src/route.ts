@@ -42,7 +42,7 @@ export interface RouteSpec {
 }
 
 /** The error statuses the services answer with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 500 | 502 | 503 | 504;
 
 export type RouteTable = Readonly<Record<string, RouteSpec>>;
 

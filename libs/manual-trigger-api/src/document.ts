@@ -1,4 +1,5 @@
 import { buildOpenApi, type OpenApiDocument } from '@ci-stack/http-contract';
+import { prowJobOpsRoutes } from './prowjob-ops';
 import { manualTriggerRoutes, unknownRoute } from './routes';
 
 let built: OpenApiDocument | undefined;
@@ -9,9 +10,10 @@ export function manualTriggerDocument(): OpenApiDocument {
     info: {
       title: 'manual-trigger',
       version: '0.1.0',
-      description: 'Creates ProwJobs on demand, without a GitHub event, exactly as Prow would; reads them back. Every error is JSON `{success: false, code, message}`.',
+      description:
+        'Creates ProwJobs on demand, without a GitHub event, exactly as Prow would; lists and follows them, aborts and reruns them. Every error is JSON `{success: false, code, message}`.',
     },
-    routes: manualTriggerRoutes,
+    routes: { ...manualTriggerRoutes, ...prowJobOpsRoutes },
     unknownRoute,
   });
   return built;

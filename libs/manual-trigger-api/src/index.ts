@@ -1,5 +1,6 @@
 export { createManualTriggerClient, type ManualTriggerClient } from './client';
 export { manualTriggerDocument } from './document';
+export { isTimeOrDuration } from './params';
 export { prowJobOpsRoutes, prowJobSummarySchema, type ProwJobSummary } from './prowjob-ops';
 export { manualTriggerRoutes, prowJobName, unknownRoute, type ManualTriggerRoutes } from './routes';
 export { jobSummarySchema, prowJobStatusSchema, triggerAnswerSchema, type JobSummary, type ProwJobStatus, type TriggerAnswer } from './schemas';

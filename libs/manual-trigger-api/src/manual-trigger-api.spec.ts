@@ -1,5 +1,6 @@
 import { openApiProblems } from '@ci-stack/http-contract/testing';
 import { manualTriggerDocument } from './document';
+import { prowJobOpsRoutes } from './prowjob-ops';
 import { parseTriggerParams } from './trigger-request';
 
 describe('trigger parameters', () => {
@@ -49,5 +50,34 @@ describe('the document', () => {
     expect(Object.keys(op.responses)).toEqual(['200', '201', '400', '401', '403', '404', '413', '415', '500', '503']);
     expect(JSON.stringify(op.responses['404'])).toContain('JOB_NOT_FOUND');
     expect(op.responses['401'].headers).toHaveProperty('WWW-Authenticate');
+  });
+});
+
+describe('the list, follow, abort and rerun routes', () => {
+  const doc = manualTriggerDocument();
+
+  it('are in the document with every answer, errors included', () => {
+    const status = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
+    expect(status('/prowjobs', 'get')).toEqual(['200', '400', '401', '403', '410', '413', '415', '500', '503']);
+    expect(status('/prowjobs/{name}/events', 'get')).toEqual(['200', '204', '400', '401', '403', '404', '413', '415', '500', '503']);
+    expect(status('/prowjobs/{name}/abort', 'post')).toContain('409');
+    expect(status('/prowjobs/{name}/rerun', 'post')).toEqual(['200', '201', '400', '401', '403', '404', '413', '415', '500', '503']);
+    expect(JSON.stringify(doc.paths['/prowjobs'].get.responses['410'])).toContain('CONTINUE_EXPIRED');
+    expect(JSON.stringify(doc.paths['/prowjobs/{name}'].get.parameters)).toContain('"wait"');
+  });
+
+  it('check parameters with messages that say what to fix', () => {
+    const problems = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }, input: unknown) => schema.safeParse(input).error?.issues.map((i) => i.message) ?? [];
+    expect(problems(prowJobOpsRoutes.list.params, { limit: '0', since: 'yesterday', state: 'done' })).toEqual([
+      "unknown state 'done': must be one of scheduling, triggered, pending, success, failure, aborted, error",
+      `'since' must be an RFC 3339 time (2026-03-28T10:00:00Z) or a duration back from now (24h, 90m), got "yesterday"`,
+      'limit must be an integer from 1 to 500, got "0"',
+    ]);
+    expect(prowJobOpsRoutes.list.params.parse({ limit: '20', since: '2026-03-28T10:00:00Z', all: 'true' })).toMatchObject({ limit: 20, since: '2026-03-28T10:00:00Z', all: true });
+    expect(problems(prowJobOpsRoutes.abortMatching.params, { older_than: '90 minutes', dry_run: 'perhaps' })).toEqual([
+      `'older_than' must be an RFC 3339 time (2026-03-28T10:00:00Z) or a duration back from now (24h, 90m), got "90 minutes"`,
+      `'dry_run' must be true or false, got "perhaps"`,
+    ]);
+    expect(problems(prowJobOpsRoutes.rerun.params, { mode: 'newest' })).toEqual(["unknown mode 'newest': must be one of original, latest"]);
   });
 });

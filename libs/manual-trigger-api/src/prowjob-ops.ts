@@ -1,34 +1,12 @@
 import { z } from 'zod';
 import { PROWJOB_STATES, PROWJOB_TYPES } from '@ci-stack/prowjob-api';
 import type { RouteSpec } from '@ci-stack/http-contract';
+import { KUBE_MISCONFIGURED, KUBE_UNAVAILABLE, errors } from './errors';
+import { flag, integer, oneOf, pointInTime, prowJobName, text } from './params';
 import { triggerAnswerSchema } from './schemas';
 
-/** null and "" mean "not given". */
-const absent = (v: unknown): unknown => (v === null || v === '' ? undefined : v);
-
-function text(name: string, description: string, max = 256) {
-  return z
-    .preprocess(absent, z.string({ error: (iss) => `'${name}' must be a string, got ${Array.isArray(iss.input) ? 'a list' : typeof iss.input}` }).max(max, `'${name}' is longer than ${max} characters`).trim().optional())
-    .describe(description);
-}
-
-function oneOf(name: string, values: readonly string[], description: string) {
-  return z
-    .preprocess(absent, z.string().refine((v) => values.includes(v.trim()), { error: (iss) => `unknown ${name} '${String(iss.input)}': must be one of ${values.join(', ')}` }).optional())
-    .meta({ description, type: 'string', enum: [...values] });
-}
-
-const TIME_OR_DURATION = '^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})|(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h|d)?)+)$';
-
-function pointInTime(name: string, description: string) {
-  return text(name, description).meta({ pattern: TIME_OR_DURATION, description: `${description}: an RFC 3339 time (2026-03-28T10:00:00Z) or a duration back from now (24h, 90m)` });
-}
-
-function flag(name: string, description: string) {
-  return z
-    .preprocess(absent, z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'TRUE', 'FALSE', 'True', 'False'])], { error: (iss) => `'${name}' must be true or false, got ${JSON.stringify(iss.input)}` }).optional())
-    .meta({ description, anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false', '1', '0'] }] });
-}
+/** The answers of every route that reads ProwJobs: bad input, the grants, dry-run mode, the API server. */
+const READ_ERRORS = { 403: ['FORBIDDEN'], 500: KUBE_MISCONFIGURED, 503: ['DRY_RUN', ...KUBE_UNAVAILABLE] } as const;
 
 const filters = {
   job: text('job', 'Only this job'),
@@ -37,7 +15,7 @@ const filters = {
   org: text('org', 'Only ProwJobs of this organisation'),
   repo: text('repo', 'Only ProwJobs of this repository'),
   triggered_by: text('triggered_by', 'Only ProwJobs this identity triggered'),
-  since: pointInTime('since', 'Created at or after'),
+  since: pointInTime('since', 'Started at or after'),
   all: flag('all', 'Every ProwJob in the namespace, not only those manual-trigger created'),
 };
 
@@ -71,7 +49,7 @@ export type ProwJobSummary = z.output<typeof prowJobSummarySchema>;
 
 /**
  * The list, follow, abort and rerun routes of manual-trigger (spec: docs/manual-trigger.md). The typed client
- * uses them; the served document lists them once the service has them.
+ * uses them, manual-trigger serves them and its document lists them.
  */
 export const prowJobOpsRoutes = {
   list: {
@@ -82,15 +60,16 @@ export const prowJobOpsRoutes = {
     paramsFrom: 'query',
     params: z.looseObject({
       ...filters,
-      limit: z.preprocess(absent, z.coerce.number().int().min(1).max(500).optional()).meta({ description: 'Page size (1 to 500, default 50)', type: 'integer', minimum: 1, maximum: 500 }),
-      continue: text('continue', "The previous page's continue token", 4096),
+      limit: integer('limit', 1, 500, 'Page size (1 to 500, default 50)'),
+      continue: text('continue', "The previous page's continue token (send the same filters)", 4096),
     }),
-    auth: 'read on the jobs listed',
+    auth: 'read on the jobs listed (the list shows only those)',
     responses: {
       200: {
         description: 'One page',
         content: { 'application/json': z.object({ prowjobs: z.array(prowJobSummarySchema), continue: z.string().nullable().describe('Pass back as continue for the next page; null on the last') }) },
       },
+      ...errors({ ...READ_ERRORS, 400: ['INVALID_CONTINUE'], 410: ['CONTINUE_EXPIRED'] }),
     },
   },
   events: {
@@ -98,20 +77,30 @@ export const prowJobOpsRoutes = {
     tags: ['prowjobs'],
     methods: ['GET'],
     path: '/prowjobs/{name}/events',
-    pathParams: z.object({ name: z.string() }),
+    pathParams: z.object({ name: prowJobName }),
+    paramsFrom: 'query',
+    params: z.looseObject({ last_event_id: text('last_event_id', 'Where to resume, for clients that cannot send the Last-Event-ID header', 20) }),
+    headers: { 'Last-Event-ID': { description: 'The id of the last event received: the stream resumes after it', schema: z.string().regex(/^\d{1,20}$/) } },
     auth: 'read on the job',
-    responses: { 200: { description: 'Events `status` (and `deleted`), each with the ProwJob summary; ids resume with Last-Event-ID', content: { 'text/event-stream': prowJobSummarySchema } } },
+    responses: {
+      200: { description: 'Events `status` (and `deleted`), each with the ProwJob summary; ids resume with Last-Event-ID', content: { 'text/event-stream': prowJobSummarySchema } },
+      204: { description: 'The ProwJob had ended and nothing followed Last-Event-ID: do not reconnect' },
+      ...errors({ ...READ_ERRORS, 404: ['PROWJOB_NOT_FOUND'] }),
+    },
   },
   abort: {
     summary: 'Abort a triggered or pending ProwJob',
     tags: ['prowjobs'],
     methods: ['POST'],
     path: '/prowjobs/{name}/abort',
-    pathParams: z.object({ name: z.string() }),
+    pathParams: z.object({ name: prowJobName }),
     paramsFrom: 'query-or-body',
     params: z.looseObject({ reason: text('reason', 'Why; recorded on the ProwJob', 1024) }),
     auth: 'abort on the job',
-    responses: { 200: { description: 'Aborted', content: { 'application/json': z.looseObject({ success: z.literal(true), message: z.string(), job_name: z.string(), state: z.enum(PROWJOB_STATES) }) } } },
+    responses: {
+      200: { description: 'Aborted (plank then deletes the pod and sets the completion time)', content: { 'application/json': z.looseObject({ success: z.literal(true), message: z.string(), job_name: z.string(), state: z.enum(PROWJOB_STATES) }) } },
+      ...errors({ 403: ['FORBIDDEN'], 404: ['PROWJOB_NOT_FOUND'], 409: ['PROWJOB_ENDED', 'PROWJOB_NOT_ABORTABLE', 'KUBE_CONFLICT'], 500: KUBE_MISCONFIGURED, 503: ['DRY_RUN', ...KUBE_UNAVAILABLE] }),
+    },
   },
   abortMatching: {
     summary: 'Abort every triggered or pending ProwJob matching filters (dry_run=true shows the list)',
@@ -121,7 +110,7 @@ export const prowJobOpsRoutes = {
     paramsFrom: 'query-or-body',
     params: z.looseObject({
       ...filters,
-      older_than: pointInTime('older_than', 'Created before'),
+      older_than: pointInTime('older_than', 'Started before'),
       dry_run: flag('dry_run', 'Only show what would be aborted'),
       reason: text('reason', 'Why; recorded on each ProwJob', 1024),
     }),
@@ -139,6 +128,7 @@ export const prowJobOpsRoutes = {
           }),
         },
       },
+      ...errors(READ_ERRORS),
     },
   },
   rerun: {
@@ -146,14 +136,15 @@ export const prowJobOpsRoutes = {
     tags: ['prowjobs'],
     methods: ['POST'],
     path: '/prowjobs/{name}/rerun',
-    pathParams: z.object({ name: z.string() }),
+    pathParams: z.object({ name: prowJobName }),
     paramsFrom: 'query-or-body',
     params: z.looseObject({ mode: oneOf('mode', ['original', 'latest'], 'original (default) copies the old spec; latest rebuilds it from the config') }),
-    headers: { 'Idempotency-Key': { description: 'As for a trigger', schema: z.string() } },
+    headers: { 'Idempotency-Key': { description: 'As for a trigger', schema: z.string().regex(/^[\x21-\x7e]{1,255}$/) } },
     auth: 'rerun on the job',
     responses: {
       201: { description: 'Created', content: { 'application/json': triggerAnswerSchema.extend({ rerun_of: z.string() }) } },
       200: { description: 'A dry run or an Idempotency-Key replay', content: { 'application/json': triggerAnswerSchema.extend({ rerun_of: z.string().optional() }) } },
+      ...errors({ 400: ['BRANCH_NOT_ALLOWED', 'RERUN_NOT_SUPPORTED', 'KUBE_INVALID'], 403: ['FORBIDDEN'], 404: ['PROWJOB_NOT_FOUND', 'JOB_NOT_FOUND'], 500: KUBE_MISCONFIGURED, 503: ['DRY_RUN', ...KUBE_UNAVAILABLE] }),
     },
   },
 } as const satisfies Record<string, RouteSpec>;

@@ -1,50 +1,10 @@
 import { z } from 'zod';
 import { PROWJOB_TYPES } from '@ci-stack/prowjob-api';
-import { defineRoutes, documentRoute, errorBodySchema, errorResponses, probeRoutes, type ErrorCodes, type ErrorStatus, type ResponseSpec } from '@ci-stack/http-contract';
+import { defineRoutes, documentRoute, probeRoutes, type ResponseSpec } from '@ci-stack/http-contract';
+import { KUBE_MISCONFIGURED, KUBE_UNAVAILABLE, error, errors } from './errors';
+import { prowJobName, waitParams } from './params';
 import { jobCatalogSchema, prowJobStatusSchema, triggerAnswerSchema } from './schemas';
 import { triggerParamsSchema } from './trigger-request';
-
-/** Errors of the Kubernetes API behind every ProwJob call: an outage (503), or this service's own RBAC or credentials (500). */
-const KUBE_UNAVAILABLE = ['KUBE_UNAVAILABLE', 'KUBE_TIMEOUT'] as const;
-const KUBE_MISCONFIGURED = ['KUBE_FORBIDDEN', 'KUBE_UNAUTHORIZED'] as const;
-
-const STATUS_TEXT: Record<ErrorStatus, string> = {
-  400: 'Bad request: the message says what to fix',
-  401: 'Authentication is on and the token is missing or unknown',
-  403: 'The token may not do this',
-  404: 'Not found',
-  409: 'Conflict',
-  413: 'Body over 64 KiB',
-  415: 'Unsupported body encoding',
-  500: "A bug (the message names nothing internal, the log has the request id), or this service's own setup: the message says what to grant or fix",
-  502: 'Bad gateway',
-  503: 'The Kubernetes API is unreachable or failing, or the service is in dry-run mode',
-  504: 'Timed out',
-};
-
-function error(status: ErrorStatus, codes: ErrorCodes, extra: Partial<ResponseSpec> = {}): ResponseSpec {
-  return { description: `${STATUS_TEXT[status]} (${codes.join(', ')})`, content: { 'application/json': errorBodySchema(codes) }, ...extra };
-}
-
-const wwwAuthenticate = { 'WWW-Authenticate': { description: 'Bearer realm="manual-trigger"', schema: z.string() } };
-
-const COMMON_ERRORS: Partial<Record<ErrorStatus, ErrorCodes>> = {
-  400: ['INVALID_REQUEST', 'INVALID_JSON', 'REQUEST_ABORTED'],
-  401: ['UNAUTHENTICATED'],
-  413: ['BODY_TOO_LARGE'],
-  415: ['UNSUPPORTED_ENCODING'],
-  500: ['INTERNAL'],
-};
-
-/** The errors any request may get (bad body, auth, bugs) plus the route's own. */
-function errors(own: Partial<Record<ErrorStatus, ErrorCodes>>): Partial<Record<ErrorStatus, ResponseSpec>> {
-  return errorResponses(COMMON_ERRORS, own, (status, codes) => error(status, codes, status === 401 ? { headers: wwwAuthenticate } : {}));
-}
-
-const PROWJOB_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-
-/** A ProwJob name (a Kubernetes object name). */
-export const prowJobName = z.string().regex(PROWJOB_NAME, 'ProwJob name must be a Kubernetes object name').describe('ProwJob name');
 
 /** Query values that are not a single non-empty string are ignored, as the original service did. */
 const optionalText = (description: string) => z.preprocess((v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined), z.string().optional()).describe(description);
@@ -84,18 +44,23 @@ export const manualTriggerRoutes = defineRoutes({
   },
   prowjob: {
     summary: 'State, build id, links and times of a ProwJob',
+    description: 'With wait=complete, answers once the ProwJob has ended, or with its state when the timeout passes (for clients that cannot read the event stream).',
     tags: ['prowjobs'],
     methods: ['GET'],
     path: '/prowjobs/{name}',
     pathParams: z.object({ name: prowJobName }),
-    auth: 'any known token',
-    responses: { 200: { description: 'The ProwJob', content: { 'application/json': prowJobStatusSchema } }, ...errors({ 404: ['PROWJOB_NOT_FOUND'], 500: KUBE_MISCONFIGURED, 503: ['DRY_RUN', ...KUBE_UNAVAILABLE] }) },
+    paramsFrom: 'query',
+    params: waitParams,
+    auth: 'read on the job',
+    responses: { 200: { description: 'The ProwJob', content: { 'application/json': prowJobStatusSchema } }, ...errors({ 403: ['FORBIDDEN'], 404: ['PROWJOB_NOT_FOUND'], 500: KUBE_MISCONFIGURED, 503: ['DRY_RUN', ...KUBE_UNAVAILABLE] }) },
   },
   openapi: documentRoute,
   ...probeRoutes,
 });
 
 /** What any path or method outside the table answers. */
+export { prowJobName };
+
 export const unknownRoute: ResponseSpec = error(404, ['NOT_FOUND'], { description: 'No such route; the message lists the main ones' });
 
 export type ManualTriggerRoutes = typeof manualTriggerRoutes;

@@ -13,6 +13,7 @@ const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = Object.freeze({
   unavailable: 503,
   'bad-gateway': 502,
   timeout: 504,
+  gone: 410,
   misconfigured: 500,
 });
 
