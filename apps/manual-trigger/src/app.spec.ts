@@ -10,8 +10,8 @@ import { listen } from '@ci-stack/service-kit';
 import { KubeAlreadyExistsError, KubeNotFoundError, KubeUnavailableError, toKubeError } from '@ci-stack/kube';
 import type { ProwJob } from '@ci-stack/prowjob-api';
 import { TokenAuthenticator } from './auth';
-import { contract, exampleConfig, testApp } from './test-helpers';
-import type { ProwJobApi } from './trigger-service';
+import { contract, exampleConfig, kubeApp, testApp } from './test-helpers';
+import type { ProwJobApi } from './prowjob-api';
 
 afterEach(() => contract.verify());
 
@@ -36,10 +36,16 @@ function fakeApi(opts: { buildId?: string; failCreate?: Error; listMisses?: bool
       if (!pj) throw new KubeNotFoundError('not-found', 'KUBE_NOT_FOUND', 'not found');
       return pj;
     },
-    async list(selector) {
-      if (opts.listMisses) return [];
-      const [k, v] = selector.split('=');
-      return [...store.values()].filter((pj) => pj.metadata.labels?.[k] === v);
+    async list(query) {
+      if (opts.listMisses) return { items: [], resourceVersion: String(rv) };
+      const [k, v] = (query.labelSelector ?? '').split('=');
+      return { items: [...store.values()].filter((pj) => pj.metadata.labels?.[k] === v), resourceVersion: String(rv) };
+    },
+    async patch() {
+      throw new Error('not used by these tests');
+    },
+    watch() {
+      throw new Error('not used by these tests');
     },
     async waitForBuildId(created) {
       if (!opts.buildId) return { prowJob: created, assigned: false };
@@ -333,6 +339,45 @@ describe('the typed client', () => {
     }
   });
 });
+
+describe('the typed client on list, events, abort and rerun', () => {
+  it('lists, follows to the end, aborts one and in bulk, reruns and waits, with typed answers', async () => {
+    const env = await kubeApp({ buildIdTimeoutMs: 0 });
+    try {
+      const client = createManualTriggerClient({ baseUrl: env.url, timeoutMs: 5000 });
+      const first = await client.call('trigger', postsubmit);
+      env.clock.advance(60_000);
+      const second = await client.call('trigger', postsubmit);
+      const page = await client.call('list', { job: 'sddz-e2e-k8s-1.32', limit: 1 });
+      expect(page.prowjobs.map((p) => p.job_name)).toEqual([second.job_name]);
+      expect((await client.call('list', { job: 'sddz-e2e-k8s-1.32', continue: page.continue as string })).prowjobs.map((p) => p.job_name)).toEqual([first.job_name]);
+      const states: string[] = [];
+      let lastId = '';
+      for await (const event of client.stream('events', { name: first.job_name })) {
+        states.push(event.data.state);
+        lastId = event.id ?? lastId;
+        if (states.length === 1) expect(await client.call('abort', { name: first.job_name, reason: 'typed' })).toMatchObject({ state: 'aborted' });
+      }
+      expect(states).toEqual(['triggered', 'aborted']);
+      expect(await drain(client.stream('events', { name: first.job_name }, { lastEventId: lastId }))).toEqual([]); // 204: nothing more will come
+      const dry = await client.call('abortMatching', { job: 'sddz-e2e-k8s-1.32', dry_run: true });
+      expect(dry.aborted.map((a) => a.job_name)).toEqual([second.job_name]);
+      const rerun = await client.call('rerun', { name: first.job_name, mode: 'latest' });
+      expect(rerun).toMatchObject({ rerun_of: first.job_name, job: 'sddz-e2e-k8s-1.32' });
+      expect((await client.call('prowjob', { name: first.job_name, wait: 'complete', timeout: '1s' })).state).toBe('aborted');
+      await expect(client.call('abort', { name: first.job_name })).rejects.toMatchObject({ constructor: ApiError, status: 409, code: 'PROWJOB_ENDED' });
+      await expect(client.call('list', { continue: 'nope' })).rejects.toMatchObject({ status: 400, code: 'INVALID_CONTINUE' });
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+async function drain<T>(events: AsyncGenerator<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
 
 describe('the OpenAPI document', () => {
   it('is served at /openapi.json and lists exactly the routes the app registers', async () => {

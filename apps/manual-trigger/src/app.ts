@@ -1,18 +1,19 @@
 import express, { type Express, type Request, type Response } from 'express';
-import type { z } from 'zod';
-import { expressPath } from '@ci-stack/http-contract';
 import { manualTriggerDocument, manualTriggerRoutes as routes, parseTriggerParams, type TriggerRequest } from '@ci-stack/manual-trigger-api';
 import type { LoadedProwConfig, WatcherStatus } from '@ci-stack/prow-config';
-import { ValidationError } from '@ci-stack/core';
+import { ValidationError, type Clock } from '@ci-stack/core';
 import { allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
 import { ANONYMOUS, authorize, type Principal } from './auth';
-import { InvalidJsonError } from './errors';
+import { decodeBody, idempotencyKey, valid } from './http-body';
 import type { TriggerMetrics } from './metrics';
+import { type ProwJobOperations, prowJobRoutes } from './prowjob-routes';
 import type { TriggerService } from './trigger-service';
 
 /** What the HTTP layer needs; everything is injected so tests can pass fakes. */
 export interface AppDeps {
   service: TriggerService;
+  /** List, follow, abort and rerun (see prowjob-routes.ts). */
+  operations: ProwJobOperations;
   /** The config in use; the watcher loads one before the app is built, and a failed reload keeps it. */
   config: () => LoadedProwConfig;
   configStatus: () => WatcherStatus;
@@ -22,6 +23,11 @@ export interface AppDeps {
   pingApi?: () => Promise<void>;
   metrics: TriggerMetrics;
   logger: Logger;
+  clock: Clock;
+  /** Aborted on shutdown: event streams and waits end at once instead of holding the drain. */
+  stopping?: AbortSignal;
+  /** For testing: how often event streams send a keep-alive comment. */
+  keepAliveMs?: number;
 }
 
 const BODY_LIMIT = '64kb';
@@ -42,9 +48,8 @@ export function createApp(deps: AppDeps): Express {
   app.post(routes.trigger.path, async (req, res) => {
     const who = principal(req);
     const trigger = triggerRequest(req);
-    authorize(who, { org: trigger.org, repo: trigger.repo, name: trigger.job, type: trigger.type });
-    const key = req.get('idempotency-key');
-    if (key !== undefined && !routes.trigger.headers['Idempotency-Key'].schema.safeParse(key).success) throw new ValidationError('Idempotency-Key must be 1 to 255 printable ASCII characters');
+    authorize(who, { org: trigger.org, repo: trigger.repo, name: trigger.job, type: trigger.type }, 'trigger');
+    const key = idempotencyKey(req, routes.trigger.headers['Idempotency-Key'].schema);
     const result = await deps.service.trigger(trigger, { identity: who.identity, endpoint: 'POST /manual-trigger', requestId: req.id, idempotencyKey: key });
     req.log.info({ job: result.job, prowjob: result.job_name, type: result.type, buildId: result.build_id, identity: who.identity }, 'prowjob triggered');
     res.status(result.idempotent_replay || result.dry_run ? 200 : 201).json(result);
@@ -56,18 +61,18 @@ export function createApp(deps: AppDeps): Express {
     res.json({ jobs, count: jobs.length });
   });
 
-  app.get(expressPath(routes.prowjob.path), async (req, res) => {
-    principal(req);
-    const { name } = valid(routes.prowjob.pathParams, req.params);
-    res.json(await deps.service.status(name));
-  });
+  app.use(prowJobRoutes({ service: deps.service, operations: deps.operations, principal, clock: deps.clock, stopping: deps.stopping, keepAliveMs: deps.keepAliveMs }));
 
   app.get(routes.openapi.path, (_req, res) => {
     res.json(manualTriggerDocument());
   });
 
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ success: false, code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}; see POST /manual-trigger, GET /jobs, GET /prowjobs/NAME, GET /openapi.json` });
+    res.status(404).json({
+      success: false,
+      code: 'NOT_FOUND',
+      message: `no route for ${req.method} ${req.path}; see POST /manual-trigger, GET /jobs, GET /prowjobs, GET /prowjobs/NAME, GET /prowjobs/NAME/events, POST /prowjobs/NAME/abort, POST /prowjobs/abort, POST /prowjobs/NAME/rerun, GET /openapi.json`,
+    });
   });
   app.use(
     errorHandler({
@@ -80,14 +85,6 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** Input checked with a route's schema; every problem becomes one 400. */
-function valid<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => i.message);
-  throw new ValidationError(problems.join('; '), problems);
-}
-
 /** The trigger's parameters from the query string and a JSON or form body (the body wins). */
 function triggerRequest(req: Request): TriggerRequest {
   const body = decodeBody(req);
@@ -95,32 +92,6 @@ function triggerRequest(req: Request): TriggerRequest {
   const parsed = parseTriggerParams(req.query as Record<string, unknown>, body as Record<string, unknown> | undefined);
   if (!parsed.ok) throw new ValidationError(parsed.problems.join('; '), parsed.problems);
   return parsed.request;
-}
-
-/**
- * The body as JSON when it looks like JSON whatever its Content-Type (the original clients post JSON with curl's
- * default form type), as a form when it is one, else nothing.
- */
-function decodeBody(req: Request): unknown {
-  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8').trim() : '';
-  if (raw === '') return undefined;
-  if (raw.startsWith('{') || raw.startsWith('[') || req.is('application/json')) {
-    try {
-      return JSON.parse(raw);
-    } catch (err) {
-      throw new InvalidJsonError((err as Error).message);
-    }
-  }
-  if (req.is('application/x-www-form-urlencoded')) {
-    // Field names come from the caller: own keys only, or `constructor` would find Object.
-    const form: Record<string, string | string[]> = Object.create(null);
-    for (const [key, value] of new URLSearchParams(raw)) {
-      const prev = form[key];
-      form[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
-    }
-    return form;
-  }
-  throw new ValidationError(`unsupported request body of type ${req.get('content-type') ?? 'unknown'}: send JSON or a form`);
 }
 
 function readiness(deps: AppDeps) {

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { JobIndex } from '@ci-stack/prow-config';
 import { branchAllowed } from '@ci-stack/prow-config';
 import {
+  isValidLabelValue,
   newProwJob,
   periodicSpec,
   postsubmitSpec,
@@ -15,17 +17,27 @@ import {
 } from '@ci-stack/prowjob-api';
 import { BranchNotAllowedError, JobNotFoundError } from './errors';
 import type { TriggerRequest } from '@ci-stack/manual-trigger-api';
+import { CREATED_HOUR_LABEL, hourBucket } from './time-buckets';
 
-/** Labels and annotations manual-trigger adds to every ProwJob it creates. */
+/** Labels and annotations manual-trigger adds to the ProwJobs it creates (and, for aborts, changes). */
+export const DOMAIN = 'manual-trigger.ci-stack.io/';
 export const Annotations = Object.freeze({
-  triggeredBy: 'manual-trigger.ci-stack.io/triggered-by',
-  endpoint: 'manual-trigger.ci-stack.io/endpoint',
-  requestId: 'manual-trigger.ci-stack.io/request-id',
-  envOverrides: 'manual-trigger.ci-stack.io/env-overrides',
-  typeOverride: 'manual-trigger.ci-stack.io/type-override',
+  triggeredBy: `${DOMAIN}triggered-by`,
+  endpoint: `${DOMAIN}endpoint`,
+  requestId: `${DOMAIN}request-id`,
+  envOverrides: `${DOMAIN}env-overrides`,
+  typeOverride: `${DOMAIN}type-override`,
+  rerunOf: `${DOMAIN}rerun-of`,
+  abortedBy: `${DOMAIN}aborted-by`,
+  abortedAt: `${DOMAIN}aborted-at`,
+  abortReason: `${DOMAIN}abort-reason`,
 });
-export const IDEMPOTENCY_LABEL = 'manual-trigger.ci-stack.io/idempotency-key';
-export const CREATED_BY_LABEL = 'manual-trigger.ci-stack.io/created';
+export const IDEMPOTENCY_LABEL = `${DOMAIN}idempotency-key`;
+export const CREATED_BY_LABEL = `${DOMAIN}created`;
+/** The identity as a label value (see {@link identityLabelValue}), so lists can select by who triggered. */
+export const TRIGGERED_BY_LABEL = `${DOMAIN}triggered-by`;
+/** The ProwJob a rerun repeats, when its name fits in a label value (the annotation always has it). */
+export const RERUN_OF_LABEL = `${DOMAIN}rerun-of`;
 
 export interface BuildContext {
   index: JobIndex;
@@ -38,6 +50,8 @@ export interface BuildContext {
   now: Date;
   name?: string;
   idempotencyHash?: string;
+  /** Refs to use as they are instead of building them from the request (a rerun keeps the old job's refs). */
+  refs?: Refs;
 }
 
 type Found = { kind: 'presubmit'; job: Presubmit } | { kind: 'postsubmit'; job: Postsubmit } | { kind: 'periodic'; job: Periodic };
@@ -68,7 +82,7 @@ function findJob(index: JobIndex, req: TriggerRequest): Found {
 /** The ProwJob Prow would create for this request, with the caller's user and env applied and recorded. */
 export function buildProwJob(req: TriggerRequest, ctx: BuildContext): ProwJob {
   const found = findJob(ctx.index, req);
-  const spec = specFor(found, req, ctx.githubUrl);
+  const spec = specFor(found, req, ctx);
   if (found.kind !== req.type && found.kind !== 'periodic') spec.type = req.type;
   const env = { ...req.env, ...(req.user ? { AUTHOR: req.user } : {}) };
   setEnv(spec, env);
@@ -80,14 +94,20 @@ export function buildProwJob(req: TriggerRequest, ctx: BuildContext): ProwJob {
   };
   if (Object.keys(env).length) annotations[Annotations.envOverrides] = Object.keys(env).sort().join(',');
   if (found.kind !== req.type) annotations[Annotations.typeOverride] = `${found.kind}->${req.type}`;
-  const labels: Record<string, string> = { ...(found.job.labels ?? {}), [CREATED_BY_LABEL]: 'true' };
+  const labels: Record<string, string> = {
+    ...(found.job.labels ?? {}),
+    [CREATED_BY_LABEL]: 'true',
+    [TRIGGERED_BY_LABEL]: identityLabelValue(ctx.identity),
+    [CREATED_HOUR_LABEL]: hourBucket(ctx.now.getTime()),
+  };
   if (ctx.idempotencyHash) labels[IDEMPOTENCY_LABEL] = ctx.idempotencyHash;
   return newProwJob(spec, labels, annotations, { now: ctx.now, name: ctx.name, requireScheduling: ctx.requireScheduling });
 }
 
-function specFor(found: Found, req: TriggerRequest, githubUrl: string): ProwJobSpec {
+function specFor(found: Found, req: TriggerRequest, ctx: BuildContext): ProwJobSpec {
   if (found.kind === 'periodic') return periodicSpec(found.job);
-  const repoLink = `${githubUrl}/${req.org}/${req.repo}`;
+  if (ctx.refs) return found.kind === 'presubmit' ? presubmitSpec(found.job, structuredClone(ctx.refs)) : postsubmitSpec(found.job, structuredClone(ctx.refs));
+  const repoLink = `${ctx.githubUrl}/${req.org}/${req.repo}`;
   const refs: Refs = { org: req.org, repo: req.repo, repo_link: repoLink, base_ref: req.baseRef };
   if (req.baseSha) {
     refs.base_sha = req.baseSha;
@@ -97,6 +117,14 @@ function specFor(found: Found, req: TriggerRequest, githubUrl: string): ProwJobS
     refs.pulls = [{ number: req.pullRequest, author: req.user ?? '', sha: req.pullSha ?? '', link: `${repoLink}/pull/${req.pullRequest}` }];
   }
   return found.kind === 'presubmit' ? presubmitSpec(found.job, refs) : postsubmitSpec(found.job, refs);
+}
+
+/**
+ * An identity as a label value: itself when it is a valid one, else a digest of it (the triggered-by annotation
+ * keeps the identity itself, and lists compare against it).
+ */
+export function identityLabelValue(identity: string): string {
+  return isValidLabelValue(identity) ? identity : `sha256-${createHash('sha256').update(identity).digest('hex').slice(0, 56)}`;
 }
 
 /** Sets each variable in every container: an existing entry is replaced in place, never duplicated. */

@@ -56,3 +56,38 @@ export class InvalidJsonError extends DomainError {
     super('invalid', 'INVALID_JSON', `request body is not valid JSON: ${detail}`);
   }
 }
+
+/** Only triggered or pending ProwJobs can be aborted; this one has finished. */
+export class ProwJobEndedError extends DomainError {
+  constructor(name: string, state: string) {
+    super('conflict', 'PROWJOB_ENDED', `ProwJob ${name} has ended (state ${state}): only triggered or pending ProwJobs can be aborted`, { state });
+  }
+}
+
+/** Only triggered or pending ProwJobs can be aborted; this one is in another state that has not ended (scheduling). */
+export class ProwJobNotAbortableError extends DomainError {
+  constructor(name: string, state: string) {
+    super('conflict', 'PROWJOB_NOT_ABORTABLE', `ProwJob ${name} is ${state}: only triggered or pending ProwJobs can be aborted`, { state });
+  }
+}
+
+/** A `continue` this service did not issue, or issued for other filters. */
+export class InvalidContinueError extends DomainError {
+  constructor(why: string) {
+    super('invalid', 'INVALID_CONTINUE', `continue ${why}; list again without continue`);
+  }
+}
+
+/** A `continue` past its lifetime; answered as 410 Gone, as the API server answers for its own. */
+export class ContinueExpiredError extends DomainError {
+  constructor() {
+    super('gone', 'CONTINUE_EXPIRED', 'continue has expired (it is good for 10 minutes); list again without continue');
+  }
+}
+
+/** `mode=latest` rebuilds from the config, which holds no batch jobs. */
+export class RerunNotSupportedError extends DomainError {
+  constructor(name: string, type: string) {
+    super('invalid', 'RERUN_NOT_SUPPORTED', `ProwJob ${name} is a ${type} job, which the config cannot rebuild: rerun it with mode=original`);
+  }
+}

@@ -7,13 +7,15 @@ import { createApp } from './app';
 import { TokenAuthenticator } from './auth';
 import { createMetrics } from './metrics';
 import { loadOptions, type ManualTriggerOptions } from './options';
+import { createOperations } from './prowjob-routes';
 import { TriggerService } from './trigger-service';
 
 async function start(opts: ManualTriggerOptions): Promise<void> {
   const logger = createLogger({ service: 'manual-trigger', level: opts.logLevel });
   const watcher = new ConfigWatcher({ paths: { configPath: opts.configPath, jobConfigPath: opts.jobConfigPath }, debounceMs: opts.configDebounce });
   const loaded = await watcher.start();
-  const metrics = createMetrics({ config: () => watcher.current(), status: () => watcher.status() });
+  let following = (): number => 0;
+  const metrics = createMetrics({ config: () => watcher.current(), status: () => watcher.status(), following: () => following() });
   watcher.on('reload', (l) => {
     metrics.configReloads.inc({ result: 'success' });
     logger.info({ counts: l.index.counts() }, 'prow config reloaded');
@@ -42,8 +44,16 @@ async function start(opts: ManualTriggerOptions): Promise<void> {
     allowedEnv: opts.allowedEnv,
     idempotencyTtlMs: opts.idempotencyTtl,
   });
+  const operations = createOperations({ prowJobs, trigger: service, config: () => watcher.current(), clock: systemClock, metrics, githubUrl: opts.githubUrl, allowedEnv: opts.allowedEnv });
+  following = () => operations.follower.following;
+  // Event streams and waits end at once on SIGTERM (clients reconnect elsewhere) instead of holding the drain.
+  const stopping = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stopping.abort());
   const app = createApp({
     service,
+    operations,
+    clock: systemClock,
+    stopping: stopping.signal,
     config: () => watcher.current(),
     configStatus: () => watcher.status(),
     auth,

@@ -8,10 +8,12 @@ export interface TriggerMetrics {
   createFailures: Counter<'type' | 'reason'>;
   buildIdWait: Histogram<'outcome'>;
   configReloads: Counter<'result'>;
+  aborted: Counter<'via'>;
+  reruns: Counter<'mode'>;
 }
 
 /** Builds the registry; config gauges are computed at scrape time from the watcher. */
-export function createMetrics(source: { config: () => LoadedProwConfig; status: () => WatcherStatus }): TriggerMetrics {
+export function createMetrics(source: { config: () => LoadedProwConfig; status: () => WatcherStatus; following?: () => number }): TriggerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'manual_trigger_' });
   const created = new Counter({ name: 'manual_trigger_prowjobs_created_total', help: 'ProwJobs created, by type.', labelNames: ['type'], registers: [registry] });
@@ -64,5 +66,15 @@ export function createMetrics(source: { config: () => LoadedProwConfig; status: 
       this.set(s.lastFailure && (!s.lastSuccess || s.lastFailure > s.lastSuccess) ? 1 : 0);
     },
   });
-  return { registry, created, createFailures, buildIdWait, configReloads };
+  const aborted = new Counter({ name: 'manual_trigger_prowjobs_aborted_total', help: 'ProwJobs aborted, by route (single, bulk).', labelNames: ['via'], registers: [registry] });
+  const reruns = new Counter({ name: 'manual_trigger_prowjob_reruns_total', help: 'ProwJobs created as reruns, by mode (original, latest).', labelNames: ['mode'], registers: [registry] });
+  new Gauge({
+    name: 'manual_trigger_prowjob_followers',
+    help: 'Event streams and waits (wait=complete) following a ProwJob now.',
+    registers: [registry],
+    collect() {
+      this.set(source.following?.() ?? 0);
+    },
+  });
+  return { registry, created, createFailures, buildIdWait, configReloads, aborted, reruns };
 }

@@ -4,19 +4,10 @@ import type { ProwJob } from '@ci-stack/prowjob-api';
 import { DomainError, type Clock } from '@ci-stack/core';
 import { IDEMPOTENCY_LABEL, buildProwJob } from './build-prowjob';
 import { DryRunError, EnvNotAllowedError, ProwJobNotFoundError } from './errors';
-import { deckBase, linksFor } from './links';
 import type { TriggerMetrics } from './metrics';
 import type { TriggerRequest } from '@ci-stack/manual-trigger-api';
-
-/** The Kubernetes operations manual-trigger needs; `@ci-stack/prowjob-client` implements them. */
-export interface ProwJobApi {
-  readonly namespace: string;
-  create(prowJob: ProwJob): Promise<ProwJob>;
-  get(name: string): Promise<ProwJob>;
-  list(labelSelector: string, limit?: number): Promise<ProwJob[]>;
-  waitForBuildId(created: ProwJob, timeoutMs: number): Promise<{ prowJob: ProwJob; assigned: boolean }>;
-  ping(): Promise<void>;
-}
+import type { ProwJobApi } from './prowjob-api';
+import { ProwJobViews, type TriggerResponse } from './views';
 
 export interface TriggerServiceDeps {
   config: () => LoadedProwConfig;
@@ -39,33 +30,19 @@ export interface Caller {
   idempotencyKey?: string;
 }
 
-/** The answer: the original fields first, then what we add. */
-export interface TriggerResponse {
-  success: true;
-  message: string;
-  job_name: string;
-  status_link: string | null;
-  log_link: string | null;
-  build_id: string | null;
-  state: string;
-  type: string;
-  job: string;
-  namespace?: string;
-  url?: string;
-  dry_run?: boolean;
-  idempotent_replay?: boolean;
-  prowjob?: ProwJob;
-}
-
 /** Looks a job up, builds its ProwJob the way Prow does, creates it and waits for plank's BuildID. */
 export class TriggerService {
-  constructor(private readonly deps: TriggerServiceDeps) {}
+  readonly views: ProwJobViews;
+
+  constructor(private readonly deps: TriggerServiceDeps) {
+    this.views = new ProwJobViews({ config: deps.config, deckUrl: deps.deckUrl, namespace: deps.prowJobs?.namespace });
+  }
 
   async trigger(req: TriggerRequest, caller: Caller): Promise<TriggerResponse> {
     const disallowed = Object.keys(req.env).filter((name) => !this.deps.allowedEnv.includes(name));
     if (disallowed.length) throw new EnvNotAllowedError(disallowed, [...this.deps.allowedEnv]);
     const effective = { ...req, user: req.user ?? (caller.identity !== 'anonymous' ? caller.identity : undefined) };
-    const hash = caller.idempotencyKey ? idempotencyHash(caller.identity, caller.idempotencyKey) : undefined;
+    const idempotency = idempotencyOf(caller);
     const loaded = this.deps.config();
     const prowJob = buildProwJob(effective, {
       index: loaded.index,
@@ -75,64 +52,40 @@ export class TriggerService {
       endpoint: caller.endpoint,
       requestId: caller.requestId,
       now: this.deps.clock.now(),
-      name: hash ? nameFromHash(hash) : undefined,
-      idempotencyHash: hash,
+      ...idempotency,
     });
+    return this.submit(prowJob, idempotency.idempotencyHash, 'ProwJob created successfully');
+  }
+
+  /**
+   * Creates a built ProwJob (named after the caller's Idempotency-Key, see {@link idempotencyOf}) unless that key
+   * already created one, waits for plank's BuildID and answers like a trigger. In dry-run mode, only answers.
+   */
+  async submit(prowJob: ProwJob, hash: string | undefined, message: string): Promise<TriggerResponse> {
     const api = this.deps.prowJobs;
     if (!api) {
-      return { ...this.describe(prowJob, 'Dry run: ProwJob built but not created'), dry_run: true, prowjob: prowJob };
+      return { ...this.views.reply(prowJob, 'Dry run: ProwJob built but not created'), dry_run: true, prowjob: prowJob };
     }
     if (hash) {
       const replay = await this.findReplay(api, hash);
-      if (replay) return { ...this.describe(replay, REPLAYED), idempotent_replay: true };
+      if (replay) return { ...this.views.reply(replay, REPLAYED), idempotent_replay: true };
     }
     const created = await this.create(api, prowJob, hash);
-    if (created.replay) return { ...this.describe(created.prowJob, REPLAYED), idempotent_replay: true };
+    if (created.replay) return { ...this.views.reply(created.prowJob, REPLAYED), idempotent_replay: true };
     this.deps.metrics.created.inc({ type: prowJob.spec.type });
     const started = process.hrtime.bigint();
     const waited = await api.waitForBuildId(created.prowJob, this.deps.buildIdTimeoutMs).catch(() => ({ prowJob: created.prowJob, assigned: false }));
     this.deps.metrics.buildIdWait.observe({ outcome: waited.assigned ? 'assigned' : 'timeout' }, Number(process.hrtime.bigint() - started) / 1e9);
-    return this.describe(waited.prowJob, 'ProwJob created successfully');
+    return this.views.reply(waited.prowJob, message);
   }
 
-  /** State, build id, links and timestamps of a ProwJob. */
-  async status(name: string): Promise<Record<string, unknown>> {
-    const api = this.deps.prowJobs;
-    if (!api) throw new DryRunError('Looking up ProwJobs');
-    const prowJob = await api.get(name).catch((err: unknown) => {
-      if (err instanceof DomainError && err.kind === 'not-found') throw new ProwJobNotFoundError(name);
-      throw err;
-    });
-    const s = prowJob.status ?? {};
-    return {
-      ...this.describe(prowJob, `ProwJob is ${prowJob.status?.state ?? 'triggered'}`),
-      description: s.description ?? null,
-      start_time: s.startTime ?? null,
-      pending_time: s.pendingTime ?? null,
-      completion_time: s.completionTime ?? null,
-      pod_name: s.pod_name ?? null,
-    };
-  }
-
-  private describe(prowJob: ProwJob, message: string): TriggerResponse {
-    const links = linksFor(deckBase(this.deps.deckUrl, this.deps.config().config), prowJob);
-    const out: TriggerResponse = {
-      success: true,
-      message,
-      job_name: prowJob.metadata.name,
-      ...links,
-      build_id: prowJob.status?.build_id ?? null,
-      state: prowJob.status?.state ?? 'triggered',
-      type: prowJob.spec.type,
-      job: prowJob.spec.job,
-    };
-    if (this.deps.prowJobs) out.namespace = this.deps.prowJobs.namespace;
-    if (prowJob.status?.url) out.url = prowJob.status.url;
-    return out;
+  /** The ProwJob by name; 404 when there is none, 503 in dry-run mode. */
+  async get(name: string): Promise<ProwJob> {
+    return getProwJob(this.deps.prowJobs, name);
   }
 
   private async findReplay(api: ProwJobApi, hash: string): Promise<ProwJob | undefined> {
-    const existing = await api.list(`${IDEMPOTENCY_LABEL}=${hash}`);
+    const existing = (await api.list({ labelSelector: `${IDEMPOTENCY_LABEL}=${hash}` })).items;
     return existing.filter((pj) => this.withinTtl(pj)).sort((a, b) => createdAt(b) - createdAt(a))[0];
   }
 
@@ -163,6 +116,22 @@ function createdAt(prowJob: ProwJob): number {
 }
 
 const REPLAYED = 'ProwJob already created for this Idempotency-Key';
+
+/** The ProwJob by name through the API, with our errors: 404 PROWJOB_NOT_FOUND, 503 DRY_RUN. */
+export async function getProwJob(api: ProwJobApi | undefined, name: string): Promise<ProwJob> {
+  if (!api) throw new DryRunError('Looking up ProwJobs');
+  return api.get(name).catch((err: unknown) => {
+    if (err instanceof DomainError && err.kind === 'not-found') throw new ProwJobNotFoundError(name);
+    throw err;
+  });
+}
+
+/** With an Idempotency-Key: its per-identity hash (a label) and the ProwJob name derived from it. */
+export function idempotencyOf(caller: Caller): { idempotencyHash?: string; name?: string } {
+  if (!caller.idempotencyKey) return {};
+  const hash = idempotencyHash(caller.identity, caller.idempotencyKey);
+  return { idempotencyHash: hash, name: nameFromHash(hash) };
+}
 
 /** Per-identity key hash, short enough for a label value. */
 export function idempotencyHash(identity: string, key: string): string {
