@@ -48,10 +48,10 @@ describe('the chart with default values', () => {
     ]);
   });
 
-  it('grants manual-trigger exactly create/get/list/watch on prowjobs in the ProwJob namespace', () => {
+  it('grants manual-trigger exactly create/get/list/patch/watch on prowjobs in the ProwJob namespace', () => {
     const role = find(objects, 'Role', 'rel-ci-stack-manual-trigger');
     expect(role.metadata.namespace).toBe('ci');
-    expect(role.rules).toEqual([{ apiGroups: ['prow.k8s.io'], resources: ['prowjobs'], verbs: ['create', 'get', 'list', 'watch'] }]);
+    expect(role.rules).toEqual([{ apiGroups: ['prow.k8s.io'], resources: ['prowjobs'], verbs: ['create', 'get', 'list', 'patch', 'watch'] }]);
     const binding = find(objects, 'RoleBinding', 'rel-ci-stack-manual-trigger');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'rel-ci-stack-manual-trigger', namespace: 'ci' }]);
   });
