@@ -4,9 +4,10 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { applyObjects, finishPod, serviceAccountKubeconfig, sharedKubeEnv, waitUntil } from '@ci-stack/kube-env';
+import { applyObjects, serviceAccountKubeconfig, sharedKubeEnv, waitUntil } from '@ci-stack/kube-env';
 import { newProwJob, type ProwJob } from '@ci-stack/prowjob-api';
 import { rbacOf, renderChart } from './chart-objects';
+import { startFakeKubelet } from './fake-kubelet';
 import { ROOT, type RunningService, startService } from './services';
 import { openEvents } from './sse-client';
 
@@ -84,8 +85,9 @@ describe('manual-trigger ProwJob operations end to end (real kube-apiserver, pla
     const pending = await stream.until((e) => e.data.state === 'pending');
     expect(pending.data).toMatchObject({ job_name: created.job_name, build_id: created.build_id, ended: false, status_link: `https://prow.example.com/prowjob?prowjob=${created.job_name}` });
     const waiting = call('GET', `/prowjobs/${created.job_name}?wait=complete&timeout=2m`, 'it-admin');
-    await finishPod(env.kubeConfig, 'test-pods', (await prowJob(created.job_name)).status.pod_name as string, 0);
-    const success = await stream.until((e) => e.data.state === 'success');
+    const podName = (await prowJob(created.job_name)).status.pod_name;
+    const kubelet = startFakeKubelet(env.kubeConfig, 'test-pods', (pod) => (pod.metadata?.name === podName ? 'Succeeded' : undefined));
+    const success = await stream.until((e) => e.data.state === 'success').finally(() => kubelet.stop());
     expect(success.data).toMatchObject({ ended: true, completion_time: expect.any(String), description: 'Job succeeded.' });
     await stream.ended;
     expect(stream.events.map((e) => e.data.state)).toEqual(['pending', 'success']);
