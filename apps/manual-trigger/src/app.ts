@@ -4,7 +4,7 @@ import { expressPath } from '@ci-stack/http-contract';
 import { manualTriggerDocument, manualTriggerRoutes as routes, parseTriggerParams, type TriggerRequest } from '@ci-stack/manual-trigger-api';
 import type { LoadedProwConfig, WatcherStatus } from '@ci-stack/prow-config';
 import { ValidationError } from '@ci-stack/core';
-import { allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
+import { allReady, consoleRoutes, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger, type StaticAssets } from '@ci-stack/service-kit';
 import { ANONYMOUS, authorize, type Principal } from './auth';
 import { InvalidJsonError } from './errors';
 import type { TriggerMetrics } from './metrics';
@@ -22,6 +22,8 @@ export interface AppDeps {
   pingApi?: () => Promise<void>;
   metrics: TriggerMetrics;
   logger: Logger;
+  /** The built web console, served at `/ui/`; `config` is what it reads at start. */
+  console?: { assets?: StaticAssets; config: Record<string, unknown> };
 }
 
 const BODY_LIMIT = '64kb';
@@ -34,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'extended');
   app.use(requestContext({ logger: deps.logger }));
   app.use(httpMetrics({ registry: deps.metrics.registry, prefix: 'manual_trigger_' }));
+  app.use(consoleRoutes(deps.console ?? { config: {} })); // before the probes: it sends browsers opening / to /ui/
   app.use(healthRoutes({ ready: readiness(deps) }));
   app.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
 

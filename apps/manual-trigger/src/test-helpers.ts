@@ -4,7 +4,7 @@ import { manualTriggerDocument } from '@ci-stack/manual-trigger-api';
 import { ConfigWatcher, type LoadedProwConfig } from '@ci-stack/prow-config';
 import { FakeClock } from '@ci-stack/core/testing';
 import { silentLogger } from '@ci-stack/service-kit/testing';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
 import { TokenAuthenticator } from './auth';
 import { createMetrics } from './metrics';
 import { TriggerService, type ProwJobApi } from './trigger-service';
@@ -31,6 +31,7 @@ export interface TestAppOptions {
   clock?: FakeClock;
   /** Another config than the example's. */
   config?: LoadedProwConfig;
+  console?: AppDeps['console'];
 }
 
 /** createApp with the example config and the given fakes; `app` has its answers checked by `contract`. */
@@ -59,6 +60,7 @@ export async function testApp(opts: TestAppOptions = {}) {
     pingApi: opts.prowJobs ? () => opts.prowJobs!.ping() : undefined,
     metrics,
     logger: silentLogger(),
+    console: opts.console,
   });
   return { app: contract.wrap(app), express: app, metrics, clock };
 }

@@ -79,7 +79,7 @@ export class TriggerService {
       idempotencyHash: hash,
     });
     const api = this.deps.prowJobs;
-    if (!api) {
+    if (!api || req.dryRun) {
       return { ...this.describe(prowJob, 'Dry run: ProwJob built but not created'), dry_run: true, prowjob: prowJob };
     }
     if (hash) {

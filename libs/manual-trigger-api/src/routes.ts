@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROWJOB_TYPES } from '@ci-stack/prowjob-api';
-import { defineRoutes, documentRoute, errorBodySchema, errorResponses, probeRoutes, type ErrorCodes, type ErrorStatus, type ResponseSpec } from '@ci-stack/http-contract';
+import { consoleConfigBase, consoleRouteSpecs, defineRoutes, documentRoute, errorBodySchema, errorResponses, probeRoutes, type ErrorCodes, type ErrorStatus, type ResponseSpec } from '@ci-stack/http-contract';
 import { jobCatalogSchema, prowJobStatusSchema, triggerAnswerSchema } from './schemas';
 import { triggerParamsSchema } from './trigger-request';
 
@@ -49,6 +49,18 @@ export const prowJobName = z.string().regex(PROWJOB_NAME, 'ProwJob name must be 
 /** Query values that are not a single non-empty string are ignored, as the original service did. */
 const optionalText = (description: string) => z.preprocess((v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined), z.string().optional()).describe(description);
 
+/** What any path or method outside the table answers. */
+export const unknownRoute: ResponseSpec = error(404, ['NOT_FOUND'], { description: 'No such route; the message lists the main ones' });
+
+/** What manual-trigger's console reads at start. */
+export const manualTriggerConsoleConfigSchema = z
+  .object({
+    ...consoleConfigBase,
+    allowed_env: z.array(z.string()).describe('The env names callers may override (--allowed-env)'),
+    dry_run_only: z.boolean().describe('The service runs with --dry-run: nothing is created'),
+  })
+  .meta({ id: 'ManualTriggerConsoleConfig' });
+
 /** manual-trigger's routes. */
 export const manualTriggerRoutes = defineRoutes({
   trigger: {
@@ -93,9 +105,7 @@ export const manualTriggerRoutes = defineRoutes({
   },
   openapi: documentRoute,
   ...probeRoutes,
+  ...consoleRouteSpecs(manualTriggerConsoleConfigSchema, unknownRoute),
 });
-
-/** What any path or method outside the table answers. */
-export const unknownRoute: ResponseSpec = error(404, ['NOT_FOUND'], { description: 'No such route; the message lists the main ones' });
 
 export type ManualTriggerRoutes = typeof manualTriggerRoutes;
