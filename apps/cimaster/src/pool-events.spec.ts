@@ -1,7 +1,8 @@
 import http from 'node:http';
 import express from 'express';
 import { ClusterPool } from '@ci-stack/pool';
-import { BatchingPoolStore, MemoryBackend } from '@ci-stack/pool-store';
+import { BatchingPoolStore, MemoryBackend, createPoolStore } from '@ci-stack/pool-store';
+import { startRedisServer } from '@ci-stack/pool-store/testing';
 import { listen, type EventStream } from '@ci-stack/service-kit';
 import { FakeClock } from '@ci-stack/core/testing';
 import { silentLogger } from '@ci-stack/service-kit/testing';
@@ -200,6 +201,44 @@ describe('PoolEventHub', () => {
     feed.fire();
     await settle();
     expect(client.events().map((e) => e.event)).toEqual(['snapshot']);
+  });
+});
+
+describe('PoolEventHub on a shared store: every replica hears every replica', () => {
+  const waitFor = async (check: () => boolean): Promise<void> => {
+    const until = Date.now() + 10_000;
+    while (!check()) {
+      if (Date.now() > until) throw new Error('timed out waiting for an event');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('Redis: a getvacant on replica B reaches a console of replica A through the store notifications', async () => {
+    const redis = await startRedisServer();
+    const clock = new FakeClock(new Date('2026-06-01T00:00:00Z'));
+    const config = { kind: 'redis' as const, url: redis.url, prefix: `events-${Date.now()}:` };
+    const storeA = createPoolStore(config, { clock });
+    const storeB = createPoolStore(config, { clock });
+    const pool = (store: typeof storeA) => new ClusterPool({ store, clock, leaseMs: 4 * HOUR, holdMs: 6 * HOUR, maxHoldMs: 24 * HOUR });
+    const [replicaA, replicaB] = [pool(storeA), pool(storeB)];
+    // Replica A's hub listens to A's store only, and never re-reads on its own (no resync within the test).
+    const hub = new PoolEventHub({ snapshot: () => replicaA.snapshot(), changes: storeA, clock, logger: silentLogger(), coalesceMs: 5, minIntervalMs: 0, resyncMs: 3_600_000 });
+    try {
+      await replicaB.add('c1', 'us-west');
+      const client = recordingStream();
+      hub.attach(client);
+      await waitFor(() => client.events().length === 1);
+      await new Promise((r) => setTimeout(r, 200)); // the subscription is live
+      await replicaB.getVacant({ build: '42', job: 'e2e' });
+      await waitFor(() => client.events().some((e) => e.event === 'change'));
+      const change = client.events().find((e) => e.event === 'change');
+      expect(change?.data.clusters).toEqual([expect.objectContaining({ name: 'c1', state: 'testing', holder: expect.objectContaining({ build: '42' }) })]);
+    } finally {
+      hub.close();
+      await storeA.close();
+      await storeB.close();
+      await redis.stop();
+    }
   });
 });
 
