@@ -12,10 +12,11 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-# For the tests: redis-server (Redis store), dash and shellcheck (cimaster's shell client).
+# For the tests: redis-server (Redis store), dash and shellcheck (cimaster's shell client), chromium (the browser
+# tests drive Debian's Chromium with playwright-core; no browser is ever downloaded).
 if [ "${1:-}" = "--test" ]; then
   missing=()
-  for tool in redis-server dash shellcheck; do
+  for tool in redis-server dash shellcheck chromium; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if [ ${#missing[@]} -gt 0 ]; then

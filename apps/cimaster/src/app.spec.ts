@@ -10,14 +10,15 @@ import { contractRecorder, documentedRoutes, registeredRoutes } from '@ci-stack/
 import { createManualTriggerClient, manualTriggerDocument } from '@ci-stack/manual-trigger-api';
 import { ClusterPool, type PoolStore } from '@ci-stack/pool';
 import { BatchingPoolStore, FileBackend, MemoryBackend, type VersionedBackend } from '@ci-stack/pool-store';
-import { listen } from '@ci-stack/service-kit';
+import { listen, staticFile } from '@ci-stack/service-kit';
 import { FakeClock, freePort } from '@ci-stack/core/testing';
 import { silentLogger } from '@ci-stack/service-kit/testing';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
 import { TokenAuth } from './auth';
 import { alwaysLeader } from './leadership';
 import { createCluster } from './create-cluster';
 import { createMetrics } from './metrics';
+import { PoolEventHub } from './pool-events';
 import { startSweeper } from './sweeper';
 
 const HOUR = 3_600_000;
@@ -26,7 +27,7 @@ const HOUR = 3_600_000;
 const contract = contractRecorder(cimasterDocument());
 afterEach(() => contract.verify());
 
-function setup(opts: { auth?: TokenAuth; manualTriggerUrl?: string; backend?: VersionedBackend; wrap?: (store: PoolStore) => PoolStore } = {}) {
+function setup(opts: { auth?: TokenAuth; manualTriggerUrl?: string; backend?: VersionedBackend; wrap?: (store: PoolStore) => PoolStore; console?: AppDeps['console'] } = {}) {
   const clock = new FakeClock(new Date('2026-06-01T00:00:00Z'));
   const backend = opts.backend ?? new MemoryBackend();
   const inner = new BatchingPoolStore(backend, { clock });
@@ -45,6 +46,9 @@ function setup(opts: { auth?: TokenAuth; manualTriggerUrl?: string; backend?: Ve
     auth: opts.auth,
     maxWaitMs: HOUR,
     ready: async () => void (await store.read()),
+    console: opts.console,
+    // No store notifications in these tests: the hub's re-read is the feed.
+    events: new PoolEventHub({ snapshot: () => store.read(), clock, logger: silentLogger(), resyncMs: 50 }),
     createCluster: (req) => createCluster({ client: createManualTriggerClient({ baseUrl: opts.manualTriggerUrl ?? 'http://127.0.0.1:1', timeoutMs: 2000 }), org: 'tess', repo: 'tessops', job: 'sddz-e2e-k8s-1.32' }, req),
   });
   return { app: contract.wrap(app), express: app, pool, clock, metrics, store: inner, backend };
@@ -431,6 +435,52 @@ describe('the typed client', () => {
   });
 });
 
+describe('the web console and the pool event stream', () => {
+  const assets = new Map([
+    ['index.html', staticFile('index.html', '<!doctype html><title>cimaster</title>')],
+    ['console-ABCDEFGH.js', staticFile('console-ABCDEFGH.js', 'export {}')],
+  ]);
+  const config = { service: 'cimaster', peer_url: 'http://mt.example/ui/', auth: false };
+
+  it('serves the console, its config and its files as documented; GET / stays the probe for curl', async () => {
+    const { app } = setup({ console: { assets, config } });
+    const page = await request(app).get('/ui/').expect(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect((await request(app).get('/ui/config.json').expect(200)).body).toEqual(config);
+    await request(app).get('/ui/console-ABCDEFGH.js').expect(200);
+    await request(app).get('/ui').expect(301);
+    await request(app).get('/ui/nope.js').expect(404);
+    await request(app).get('/').expect(200, 'ok');
+    expect((await request(app).get('/').set('Accept', 'text/html,*/*;q=0.8').expect(302)).headers.location).toBe('/ui/');
+  });
+
+  it('answers the documented 404 on /ui/ when started without a built console', async () => {
+    const { app } = setup();
+    await request(app).get('/ui/').expect(404);
+    await request(app).get('/').set('Accept', 'text/html').expect(200, 'ok');
+  });
+
+  it('streams the pool, and a getvacant shows as a change event', async () => {
+    const { app, pool } = setup();
+    await pool.add('c1', 'us-west');
+    const server = http.createServer(app);
+    await listen(server, 0, '127.0.0.1');
+    const port = (server.address() as { port: number }).port;
+    let body = '';
+    const req = http.get({ host: '127.0.0.1', port, path: '/pool/events' }, (res) => res.on('data', (d: Buffer) => (body += d.toString())));
+    try {
+      await waitFor(() => body.includes('event: snapshot'));
+      expect(body).toContain('"name":"c1"');
+      await request(app).get('/getvacant?build=7&job=e2e').expect(200, 'c1');
+      await waitFor(() => body.includes('event: change'));
+      expect(body).toMatch(/event: change\ndata: .*"state":"testing"/);
+    } finally {
+      req.destroy();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe('the OpenAPI document', () => {
   it('is served at /openapi.json and lists exactly the routes the app registers', async () => {
     const { app, express: bare } = setup();
@@ -453,3 +503,11 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(cimasterDocument().paths).filter((p) => !seenPaths.has(p))).toEqual([]);
   });
 });
+
+async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

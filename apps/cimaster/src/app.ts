@@ -1,6 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { Cluster, ClusterPool } from '@ci-stack/pool';
-import { errorHandler, healthRoutes, httpMetrics, requestContext, type Logger, type ReadinessCheck } from '@ci-stack/service-kit';
+import { systemClock } from '@ci-stack/core';
+import { consoleRoutes, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger, type ReadinessCheck, type StaticAssets } from '@ci-stack/service-kit';
 import { adminCallRoutes } from './admin-calls';
 import type { Auth } from './calls';
 import type { CreateClusterRequest, TriggerAnswer } from './create-cluster';
@@ -8,6 +9,7 @@ import { e2eCallRoutes } from './e2e-calls';
 import { getVacantRoutes } from './getvacant';
 import type { ProvisionCall } from './job-follower';
 import type { PoolMetrics } from './metrics';
+import { PoolEventHub, poolEventRoutes } from './pool-events';
 import { poolRoutes } from './pool-routes';
 import { shellClientRoutes } from './shell-client';
 import { reply } from './views';
@@ -27,6 +29,10 @@ export interface AppDeps {
   ready: () => Promise<void>;
   /** Checks shown in /readyz that do not make the replica unready (a bad inventory keeps the last good one). */
   advisories?: () => Record<string, ReadinessCheck>;
+  /** Feeds `GET /pool/events` (main closes it on shutdown); by default one reading `pool` without notifications. */
+  events?: PoolEventHub;
+  /** The built web console, served at `/ui/`; `config` is what it reads at start (e.g. the other console's URL). */
+  console?: { assets?: StaticAssets; config: Record<string, unknown> };
 }
 
 /** The cimaster HTTP API: the original GET calls (POST works too), plain text by default, JSON on request. */
@@ -35,6 +41,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.use(requestContext({ logger: deps.logger }));
   app.use(httpMetrics({ registry: deps.metrics.registry, prefix: 'cimaster_' }));
+  app.use(consoleRoutes(deps.console ?? { config: {} })); // before the probes: it sends browsers opening / to /ui/
   app.use(shellClientRoutes(deps.pool));
   app.use(
     healthRoutes({
@@ -53,6 +60,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(e2eCallRoutes(deps));
   app.use(adminCallRoutes(deps));
   app.use(poolRoutes(deps.pool));
+  app.use(poolEventRoutes(deps.events ?? new PoolEventHub({ snapshot: () => deps.pool.snapshot(), clock: systemClock, logger: deps.logger })));
   app.use((req: Request, res: Response) => {
     reply(req, res, 404, `no such call: ${req.method} ${req.path}; see /getvacant, /finishtest, /addcluster, /clusters, /openapi.json`, { code: 'NOT_FOUND' });
   });

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { loadKubeConfig } from '@ci-stack/kube';
 import { createManualTriggerClient } from '@ci-stack/manual-trigger-api';
 import { ClusterPool } from '@ci-stack/pool';
 import { LeaderElector, createLeaderLock, createPoolStore, type StoreConfig } from '@ci-stack/pool-store';
 import { systemClock } from '@ci-stack/core';
-import { createLogger, runMain, serveService } from '@ci-stack/service-kit';
+import { createLogger, findConsole, runMain, serveService } from '@ci-stack/service-kit';
 import { createApp } from './app';
 import { TokenAuth } from './auth';
 import { createCluster, manualTriggerJobs } from './create-cluster';
 import { InventoryFile } from './inventory';
 import { startLifecycle } from './lifecycle';
-import { createMetrics } from './metrics';
+import { createMetrics, registerEventStreamGauge } from './metrics';
 import { loadOptions, type CimasterOptions } from './options';
+import { LocalWrites, PoolEventHub } from './pool-events';
 import { startSweeper } from './sweeper';
 
 async function storeConfig(opts: CimasterOptions): Promise<StoreConfig> {
@@ -49,11 +51,15 @@ async function start(opts: CimasterOptions): Promise<void> {
   });
   // The gauges read the store lazily, at scrape time; the write hooks feed the store histograms.
   const metrics = createMetrics(() => store.read(), { inventoryError: () => inventory?.lastError, isLeader: () => leadership.isLeader() });
+  // Without store notifications (--wait-notify=false) the pool event stream hears this process's writes at once
+  // and other replicas' at the hub's resync.
+  const localWrites = new LocalWrites();
   const store = createPoolStore(config, {
     clock: systemClock,
     onWrite: (seconds, outcome) => {
       metrics.storeWriteSeconds.observe({ outcome }, seconds);
       if (outcome === 'conflict') metrics.storeConflicts.inc();
+      if (outcome === 'ok') localWrites.wrote();
     },
   });
   await store.read(); // fail fast on an unreachable or unreadable store
@@ -79,6 +85,11 @@ async function start(opts: CimasterOptions): Promise<void> {
   const creation = { client: manualTrigger, org: opts.createClusterOrg, repo: opts.createClusterRepo, job: opts.createClusterJob };
   const jobs = manualTriggerJobs({ client: manualTrigger, org: opts.createClusterOrg, repo: opts.createClusterRepo });
   const lifecycle = startLifecycle(opts, { pool, jobs, clock: systemClock, logger, metrics, leadership, inventory });
+  // The pool event stream follows the store's change notifications, which carry every replica's writes.
+  const events = new PoolEventHub({ snapshot: () => pool.snapshot(), changes: opts.waitNotify ? store : localWrites, clock: systemClock, logger });
+  registerEventStreamGauge(metrics.registry, () => events.size);
+  const consoleAssets = await findConsole(opts.consoleDir, join(__dirname, 'ui'));
+  if (!consoleAssets) logger.warn('no built console beside the bundle: /ui/ is off');
   const app = createApp({
     pool,
     metrics,
@@ -86,6 +97,8 @@ async function start(opts: CimasterOptions): Promise<void> {
     auth,
     maxWaitMs: opts.maxWait,
     ready: async () => void (await store.read()),
+    events,
+    console: { assets: consoleAssets, config: { service: 'cimaster', peer_url: opts.manualTriggerConsoleUrl ?? null, auth: Boolean(auth) } },
     createCluster: (req) => createCluster(creation, req),
     advisories: lifecycle.advisories,
     provision: (req) => lifecycle.follower.provision(req),
@@ -104,6 +117,7 @@ async function start(opts: CimasterOptions): Promise<void> {
     registry: metrics.registry,
     server: opts,
     logger,
+    onStopAccepting: [() => events.close()],
     onShutdown: [() => leadership.close(), () => sweeper.stop(), () => lifecycle.loop.stop(), () => store.close(), async () => auth?.close(), async () => inventory?.close()],
   });
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, store: opts.store, auth: Boolean(auth), cleanupJob: opts.cleanupJob, inventory: opts.inventory }, 'cimaster listening');

@@ -120,3 +120,15 @@ export function recordJobOutcome(metrics: PoolMetrics, result: JobResult, now: D
   metrics.cleanupSeconds.observe({ outcome: result.result }, seconds);
   if (result.result === 'cleaned') metrics.finishToVacantSeconds.observe(seconds);
 }
+
+/** `cimaster_event_stream_clients`: browsers (and other clients) on this replica's GET /pool/events, read at scrape. */
+export function registerEventStreamGauge(registry: Registry, clients: () => number): void {
+  new Gauge({
+    name: 'cimaster_event_stream_clients',
+    help: 'Clients connected to GET /pool/events on this replica.',
+    registers: [registry],
+    collect() {
+      this.set(clients());
+    },
+  });
+}

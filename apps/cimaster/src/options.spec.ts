@@ -20,6 +20,7 @@ describe('cimaster options', () => {
         ['create-cluster-branch', 'CREATE_CLUSTER_BRANCH'], ['provision-timeout', 'PROVISION_TIMEOUT'], ['cleanup-job', 'CLEANUP_JOB'], ['cleanup-attempts', 'CLEANUP_ATTEMPTS'],
         ['cleanup-timeout', 'CLEANUP_TIMEOUT'], ['inventory', 'INVENTORY'], ['job-poll-interval', 'JOB_POLL_INTERVAL'],
         ['wait-notify', 'WAIT_NOTIFY'], ['wait-poll-interval', 'WAIT_POLL_INTERVAL'], ['leader-lease-duration', 'LEADER_LEASE_DURATION'], ['leader-renew-interval', 'LEADER_RENEW_INTERVAL'],
+        ['console-dir', 'CONSOLE_DIR'], ['manual-trigger-console-url', 'MANUAL_TRIGGER_CONSOLE_URL'],
       ].sort(),
     );
   });

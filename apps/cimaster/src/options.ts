@@ -33,6 +33,8 @@ const CIMASTER_FLAGS = [
   { name: 'wait-poll-interval', env: 'WAIT_POLL_INTERVAL', type: 'duration', default: 5000, min: 10, help: 'How often a waiting getvacant looks again when no change woke it (a fallback).' },
   { name: 'leader-lease-duration', env: 'LEADER_LEASE_DURATION', type: 'duration', default: 12_000, min: 1000, help: 'How long the background-loop leader lock lasts unrenewed: the longest a dead leader delays the next.' },
   { name: 'leader-renew-interval', env: 'LEADER_RENEW_INTERVAL', type: 'duration', default: 2000, min: 100, help: 'How often the leader renews its lock and the other replicas try to take it.' },
+  { name: 'console-dir', env: 'CONSOLE_DIR', type: 'string', help: 'Built web console to serve at /ui/ (default: the ui directory beside the bundle, when present).' },
+  { name: 'manual-trigger-console-url', env: 'MANUAL_TRIGGER_CONSOLE_URL', type: 'url', help: "URL of manual-trigger's console as browsers reach it; the console links to it." },
 ] as const satisfies readonly OptionSpec[];
 
 /** Every flag cimaster takes: its own, then the shared groups. */

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { staticFile } from '@ci-stack/service-kit';
 import { ApiError } from '@ci-stack/http-contract';
 import { documentedRoutes, registeredRoutes } from '@ci-stack/http-contract/testing';
 import { createManualTriggerClient, manualTriggerDocument } from '@ci-stack/manual-trigger-api';
@@ -74,6 +75,7 @@ describe('POST /manual-trigger: validation and messages', () => {
     ['branch not allowed by any variant', { ...postsubmit, base_ref: 'feature-x' }, 400, 'Job sddz-e2e-k8s-1.32 is not configured to run on branch feature-x of tess/tessops (postsubmit: branches: master; skip_branches: none | presubmit: branches: master, release-.*; skip_branches: none)'],
     ['env not allowed', { ...postsubmit, env: { PATH: '/x' } }, 400, 'env PATH may not be overridden; allowed: E2E_FOCUS'],
     ['bad sha', { ...postsubmit, base_sha: 'xyz' }, 400, "'base_sha' must be a git commit SHA (7 to 64 hex digits)"],
+    ['bad dry_run', { ...postsubmit, dry_run: 'yes' }, 400, `'dry_run' must be true or false, got "yes"`],
   ])('%s', async (_name, body, status, message) => {
     const { app } = await testApp();
     const res = await request(app).post('/manual-trigger').send(body).expect(status);
@@ -102,6 +104,34 @@ describe('POST /manual-trigger: validation and messages', () => {
     const arr = await request(app).post('/manual-trigger').set('content-type', 'application/json').send('[1]').expect(400);
     expect(arr.body.message).toBe('request body must be a JSON object');
     await request(app).post('/manual-trigger').send(postsubmit).expect(200);
+  });
+});
+
+describe('POST /manual-trigger with dry_run (the console preview)', () => {
+  it.each([
+    ['a JSON body', (r: request.Test) => r.send({ ...postsubmit, dry_run: true })],
+    ['the query string', (r: request.Test) => r.query({ dry_run: 'true' }).send(postsubmit)],
+  ])('builds the ProwJob and creates nothing, with dry_run in %s', async (_name, send) => {
+    const api = fakeApi({ buildId: '1' });
+    const { app } = await testApp({ prowJobs: api });
+    const res = await send(request(app).post('/manual-trigger')).expect(200);
+    expect(res.body).toMatchObject({ success: true, dry_run: true, message: 'Dry run: ProwJob built but not created', build_id: null });
+    expect(res.body.prowjob.spec.job).toBe('sddz-e2e-k8s-1.32');
+    expect(api.store.size).toBe(0);
+  });
+
+  it('still refuses a caller the token does not allow to trigger the job', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mt-auth-'));
+    await writeFile(join(dir, 'auth.yaml'), 'tokens:\n  - identity: bob\n    token: bob-token-0123456789abc\n    allow:\n      - {jobs: ["other-*"]}\n');
+    const auth = new TokenAuthenticator(join(dir, 'auth.yaml'));
+    await auth.start();
+    try {
+      const { app } = await testApp({ prowJobs: fakeApi(), auth });
+      await request(app).post('/manual-trigger').set('authorization', 'Bearer bob-token-0123456789abc').send({ ...postsubmit, dry_run: true }).expect(403);
+    } finally {
+      auth.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -378,6 +408,26 @@ async function drain<T>(events: AsyncGenerator<T>): Promise<T[]> {
   for await (const e of events) out.push(e);
   return out;
 }
+
+describe('the web console', () => {
+  const assets = new Map([
+    ['index.html', staticFile('index.html', '<!doctype html><title>manual-trigger</title>')],
+    ['console-ABCDEFGH.css', staticFile('console-ABCDEFGH.css', 'body{}')],
+  ]);
+  const config = { service: 'manual-trigger', peer_url: null, auth: true, allowed_env: ['E2E_FOCUS'], dry_run_only: false };
+
+  it('serves the console, its config and its files as documented; a browser opening / is sent there', async () => {
+    const { app } = await testApp({ console: { assets, config } });
+    expect((await request(app).get('/ui/').expect(200)).headers['content-security-policy']).not.toContain('unsafe');
+    expect((await request(app).get('/ui/config.json').expect(200)).body).toEqual(config);
+    const css = await request(app).get('/ui/console-ABCDEFGH.css').expect(200);
+    await request(app).get('/ui/console-ABCDEFGH.css').set('If-None-Match', css.headers.etag as string).expect(304);
+    await request(app).get('/ui').expect(301);
+    await request(app).get('/ui/missing.js').expect(404);
+    await request(app).get('/').expect(200, 'ok');
+    await request(app).get('/').set('Accept', 'text/html').expect(302);
+  });
+});
 
 describe('the OpenAPI document', () => {
   it('is served at /openapi.json and lists exactly the routes the app registers', async () => {

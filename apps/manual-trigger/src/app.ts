@@ -2,7 +2,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { manualTriggerDocument, manualTriggerRoutes as routes, parseTriggerParams, type TriggerRequest } from '@ci-stack/manual-trigger-api';
 import type { LoadedProwConfig, WatcherStatus } from '@ci-stack/prow-config';
 import { ValidationError, type Clock } from '@ci-stack/core';
-import { allReady, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger } from '@ci-stack/service-kit';
+import { allReady, consoleRoutes, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger, type StaticAssets } from '@ci-stack/service-kit';
 import { ANONYMOUS, authorize, type Principal } from './auth';
 import { decodeBody, idempotencyKey, valid } from './http-body';
 import type { TriggerMetrics } from './metrics';
@@ -28,6 +28,8 @@ export interface AppDeps {
   stopping?: AbortSignal;
   /** For testing: how often event streams send a keep-alive comment. */
   keepAliveMs?: number;
+  /** The built web console, served at `/ui/`; `config` is what it reads at start. */
+  console?: { assets?: StaticAssets; config: Record<string, unknown> };
 }
 
 const BODY_LIMIT = '64kb';
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'extended');
   app.use(requestContext({ logger: deps.logger }));
   app.use(httpMetrics({ registry: deps.metrics.registry, prefix: 'manual_trigger_' }));
+  app.use(consoleRoutes(deps.console ?? { config: {} })); // before the probes: it sends browsers opening / to /ui/
   app.use(healthRoutes({ ready: readiness(deps) }));
   app.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
 

@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 import { loadKubeConfig } from '@ci-stack/kube';
 import { ConfigWatcher, formatProblem, ConfigLoadError } from '@ci-stack/prow-config';
 import { ProwJobClient } from '@ci-stack/prowjob-client';
 import { systemClock } from '@ci-stack/core';
-import { createLogger, runMain, serveService } from '@ci-stack/service-kit';
+import { createLogger, findConsole, runMain, serveService } from '@ci-stack/service-kit';
 import { createApp } from './app';
 import { TokenAuthenticator } from './auth';
 import { createMetrics } from './metrics';
@@ -46,9 +47,11 @@ async function start(opts: ManualTriggerOptions): Promise<void> {
   });
   const operations = createOperations({ prowJobs, trigger: service, config: () => watcher.current(), clock: systemClock, metrics, githubUrl: opts.githubUrl, allowedEnv: opts.allowedEnv });
   following = () => operations.follower.following;
-  // Event streams and waits end at once on SIGTERM (clients reconnect elsewhere) instead of holding the drain.
+  // Event streams and waits end as soon as the server stops accepting (clients reconnect elsewhere) instead of holding the drain.
   const stopping = new AbortController();
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stopping.abort());
+  const consoleAssets = await findConsole(opts.consoleDir, join(__dirname, 'ui'));
+  if (!consoleAssets) logger.warn('no built console beside the bundle: /ui/ is off');
+  const consoleConfig = { service: 'manual-trigger', peer_url: opts.cimasterConsoleUrl ?? null, allowed_env: opts.allowedEnv, dry_run_only: opts.dryRun, auth: Boolean(auth) };
   const app = createApp({
     service,
     operations,
@@ -60,8 +63,9 @@ async function start(opts: ManualTriggerOptions): Promise<void> {
     pingApi: prowJobs ? () => prowJobs.ping() : undefined,
     metrics,
     logger,
+    console: { assets: consoleAssets, config: consoleConfig },
   });
-  await serveService({ app, registry: metrics.registry, server: opts, logger, onShutdown: [async () => watcher.close(), async () => auth?.close()] });
+  await serveService({ app, registry: metrics.registry, server: opts, logger, onStopAccepting: [() => stopping.abort()], onShutdown: [async () => watcher.close(), async () => auth?.close()] });
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, dryRun: opts.dryRun, namespace, auth: Boolean(auth), jobs: loaded.index.counts() }, 'manual-trigger listening');
 }
 

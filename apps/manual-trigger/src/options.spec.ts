@@ -14,6 +14,7 @@ describe('manual-trigger options', () => {
         ['port', 'PORT'], ['metrics-port', 'METRICS_PORT'], ['kubeconfig', 'KUBECONFIG_PATH'], ['context', 'KUBE_CONTEXT'], ['deck-url', 'DECK_URL'],
         ['github-url', 'GITHUB_URL'], ['build-id-timeout', 'BUILD_ID_TIMEOUT'], ['request-timeout', 'KUBE_REQUEST_TIMEOUT'], ['auth-config', 'AUTH_CONFIG'],
         ['allowed-env', 'ALLOWED_ENV'], ['idempotency-ttl', 'IDEMPOTENCY_TTL'], ['config-debounce', 'CONFIG_DEBOUNCE'], ['log-level', 'LOG_LEVEL'], ['grace-period', 'GRACE_PERIOD'],
+        ['console-dir', 'CONSOLE_DIR'], ['cimaster-console-url', 'CIMASTER_CONSOLE_URL'],
       ].sort(),
     );
   });

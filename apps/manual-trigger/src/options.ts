@@ -15,6 +15,8 @@ const TRIGGER_FLAGS = [
   { name: 'allowed-env', env: 'ALLOWED_ENV', type: 'list', default: [], help: 'Comma-separated env var names callers may override with `env`.' },
   { name: 'idempotency-ttl', env: 'IDEMPOTENCY_TTL', type: 'duration', default: 86_400_000, min: 1000, help: 'How long an Idempotency-Key returns the ProwJob it created.' },
   { name: 'config-debounce', env: 'CONFIG_DEBOUNCE', type: 'duration', default: 1000, min: 0, help: 'Quiet time after a config change before reloading.' },
+  { name: 'console-dir', env: 'CONSOLE_DIR', type: 'string', help: 'Built web console to serve at /ui/ (default: the ui directory beside the bundle, when present).' },
+  { name: 'cimaster-console-url', env: 'CIMASTER_CONSOLE_URL', type: 'url', help: "URL of cimaster's console as browsers reach it; the console links to it." },
 ] as const satisfies readonly OptionSpec[];
 
 /** Every flag manual-trigger takes: its own, then the shared groups. */

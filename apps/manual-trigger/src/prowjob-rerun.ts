@@ -116,6 +116,7 @@ function sameRequest(old: ProwJob, env: Record<string, string>): TriggerRequest 
     job: old.spec.job,
     pullRequest: refs?.pulls?.[0]?.number,
     env,
+    dryRun: false,
   };
 }
 

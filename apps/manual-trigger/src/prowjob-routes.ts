@@ -4,6 +4,7 @@ import type { ProwJob } from '@ci-stack/prowjob-api';
 import { expressPath } from '@ci-stack/http-contract';
 import { manualTriggerRoutes, prowJobOpsRoutes as ops } from '@ci-stack/manual-trigger-api';
 import type { Clock } from '@ci-stack/core';
+import { openEventStream } from '@ci-stack/service-kit';
 import { allows, authorize, type JobScope, type Principal, type Verb } from './auth';
 import { decodeBody, idempotencyKey, valid } from './http-body';
 import type { TriggerMetrics } from './metrics';
@@ -16,7 +17,6 @@ import { parseAbortRequest, parseBulkAbortRequest } from './requests/abort-reque
 import { parseEventsRequest, parseWaitRequest } from './requests/follow-request';
 import { type ListFilters, parseListRequest } from './requests/list-request';
 import { parseRerunRequest } from './requests/rerun-request';
-import { EventStream } from './sse';
 import type { TriggerService } from './trigger-service';
 import { hasEnded } from './views';
 
@@ -93,11 +93,11 @@ export function prowJobRoutes(deps: ProwJobRouteDeps): Router {
     authorize(who, scopeOf(current), 'read');
     // Nothing new since the client's last event and nothing will come: 204 tells EventSource not to reconnect.
     if (lastEventId === current.metadata.resourceVersion && hasEnded(current)) return void res.status(204).end();
-    const stream = new EventStream(res, { keepAliveMs: deps.keepAliveMs ?? KEEP_ALIVE_MS, retryMs: RETRY_MS });
+    const stream = openEventStream(req, res, { keepAliveMs: deps.keepAliveMs ?? KEEP_ALIVE_MS, retryMs: RETRY_MS });
     try {
-      await follower.follow(current, lastEventId, (event) => stream.send(event), untilGone(res, deps.stopping));
+      await follower.follow(current, lastEventId, (e) => stream.send(e.event, e.data, e.id), untilGone(res, deps.stopping));
     } finally {
-      stream.close();
+      stream.end();
     }
   });
 

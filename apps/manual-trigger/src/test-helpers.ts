@@ -11,7 +11,7 @@ import { ProwJobClient } from '@ci-stack/prowjob-client';
 import { FakeClock } from '@ci-stack/core/testing';
 import { listen } from '@ci-stack/service-kit';
 import { silentLogger } from '@ci-stack/service-kit/testing';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
 import { TokenAuthenticator } from './auth';
 import { createMetrics } from './metrics';
 import type { ProwJobApi } from './prowjob-api';
@@ -44,6 +44,7 @@ export interface TestAppOptions {
   keepAliveMs?: number;
   /** Another config than the example's. */
   config?: LoadedProwConfig;
+  console?: AppDeps['console'];
 }
 
 /** createApp with the example config and the given fakes; `app` has its answers checked by `contract`. */
@@ -77,6 +78,7 @@ export async function testApp(opts: TestAppOptions = {}) {
     pingApi: opts.prowJobs ? () => opts.prowJobs!.ping() : undefined,
     metrics,
     logger: silentLogger(),
+    console: opts.console,
   });
   return { app: contract.wrap(app), express: app, metrics, clock, operations };
 }

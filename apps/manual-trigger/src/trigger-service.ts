@@ -54,16 +54,17 @@ export class TriggerService {
       now: this.deps.clock.now(),
       ...idempotency,
     });
-    return this.submit(prowJob, idempotency.idempotencyHash, 'ProwJob created successfully');
+    return this.submit(prowJob, idempotency.idempotencyHash, 'ProwJob created successfully', req.dryRun);
   }
 
   /**
    * Creates a built ProwJob (named after the caller's Idempotency-Key, see {@link idempotencyOf}) unless that key
-   * already created one, waits for plank's BuildID and answers like a trigger. In dry-run mode, only answers.
+   * already created one, waits for plank's BuildID and answers like a trigger. In dry-run mode, or for a dry-run
+   * request, only answers.
    */
-  async submit(prowJob: ProwJob, hash: string | undefined, message: string): Promise<TriggerResponse> {
+  async submit(prowJob: ProwJob, hash: string | undefined, message: string, dryRun = false): Promise<TriggerResponse> {
     const api = this.deps.prowJobs;
-    if (!api) {
+    if (!api || dryRun) {
       return { ...this.views.reply(prowJob, 'Dry run: ProwJob built but not created'), dry_run: true, prowjob: prowJob };
     }
     if (hash) {

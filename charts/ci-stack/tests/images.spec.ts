@@ -1,4 +1,5 @@
-// The images must ship exactly what the tests start: dist/apps/<app>/main.js from tools/scripts/build-app.mjs.
+// The images must ship exactly what the tests start: dist/apps/<app>/main.js from tools/scripts/build-app.mjs, with
+// the console tools/scripts/build-console.mjs builds beside it in ui/.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
@@ -12,10 +13,14 @@ describe.each(['manual-trigger', 'cimaster'])('the %s image', (app) => {
     dockerfile = await readFile(join(ROOT, 'apps', app, 'Dockerfile'), 'utf8');
   });
 
-  it('builds the bundle with the script the integration tests use and copies only it', () => {
+  it('builds the bundle and the console with the scripts the tests use and copies only them', () => {
     expect(dockerfile).toContain(`node tools/scripts/build-app.mjs apps/${app}`);
+    expect(dockerfile).toContain(`node tools/scripts/build-console.mjs apps/${app}-console dist/apps/${app}/ui`);
     const copies = dockerfile.split('\n').filter((l) => l.startsWith('COPY --from=build'));
-    expect(copies).toEqual([`COPY --from=build --chown=1000:1000 /src/dist/apps/${app}/main.js /src/dist/apps/${app}/main.js.LEGAL.txt /src/dist/apps/${app}/package.json /app/`]);
+    expect(copies).toEqual([
+      `COPY --from=build --chown=1000:1000 /src/dist/apps/${app}/main.js /src/dist/apps/${app}/main.js.LEGAL.txt /src/dist/apps/${app}/package.json /app/`,
+      `COPY --from=build --chown=1000:1000 /src/dist/apps/${app}/ui /app/ui`,
+    ]);
     expect(dockerfile).toMatch(/ENTRYPOINT \["\/nodejs\/bin\/node", "\/app\/main.js"\]\n/);
   });
 

@@ -81,7 +81,9 @@ describe('the document', () => {
   });
 
   it('gives every route but the static ones an answer for a bug', () => {
-    const missing = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).filter(([, op]) => !op.responses['500'] && !['/', '/healthz', '/readyz', '/openapi.json', '/client.sh'].includes(path)).map(([m]) => `${m} ${path}`));
+    // The console's files come from memory, and the event stream answers 200 at once (a failed read is retried, never sent).
+    const isStatic = (path: string): boolean => ['/', '/healthz', '/readyz', '/openapi.json', '/client.sh', '/pool/events'].includes(path) || path === '/ui' || path.startsWith('/ui/');
+    const missing = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).filter(([, op]) => !op.responses['500'] && !isStatic(path)).map(([m]) => `${m} ${path}`));
     expect(missing).toEqual([]);
   });
 });

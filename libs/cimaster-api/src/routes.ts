@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import { defineRoutes, documentRoute, errorBodySchema, errorResponses, probeRoutes, type ErrorCodes, type ErrorStatus, type ResponseSpec } from '@ci-stack/http-contract';
+import { consoleRouteSpecs, defineRoutes, documentRoute, errorBodySchema, errorResponses, probeRoutes, type ErrorCodes, type ErrorStatus, type ResponseSpec } from '@ci-stack/http-contract';
 import { dnsLabel, duration, hours, labels, text } from './params';
 import {
+  cimasterConsoleConfigSchema,
   clusterAnswerSchema,
   clusterDetailSchema,
   clustersSchema,
   createClusterAnswerSchema,
   finishAnswerSchema,
   getVacantAnswerSchema,
+  poolChangeEventSchema,
+  poolSnapshotEventSchema,
   queueSchema,
 } from './schemas';
 
@@ -69,6 +72,9 @@ const leaseHeader = { 'Cimaster-Lease-Seconds': { description: 'The testing leas
 const call = { methods: ['GET', 'POST'], paramsFrom: 'query-or-body', tags: ['pool'] } as const;
 const cluster = dnsLabel('cluster', 'Cluster name');
 const retryAfter = { 'Retry-After': { description: 'Seconds to wait before asking again', schema: z.string() } };
+
+/** What any path or method outside the table answers. */
+export const unknownCall: ResponseSpec = error(404, ['NOT_FOUND'], { description: 'No such call; the message lists the main ones' });
 
 /** cimaster's routes: the original calls (GET or POST, plain text or JSON) and the JSON views. */
 export const cimasterRoutes = defineRoutes({
@@ -210,6 +216,16 @@ export const cimasterRoutes = defineRoutes({
     auth: 'none',
     responses: { 200: { description: 'The queue', content: { 'application/json': queueSchema } }, ...errors({}, 'none') },
   },
+  poolEvents: {
+    summary: 'The pool as Server-Sent Events: a snapshot, then every change',
+    description:
+      'The console\'s live board. `event: snapshot` carries every cluster and the queue (first, and after every reconnect); `event: change` carries the clusters that changed, the names removed and the queue when it changed. Every replica serves it from the store\'s change notifications, so a client sees the writes of all replicas. A comment line every 15 s keeps idle connections open.',
+    tags: ['views'],
+    methods: ['GET'],
+    path: '/pool/events',
+    auth: 'none',
+    responses: { 200: { description: 'The stream (never ends on its own)', content: { 'text/event-stream': z.union([poolSnapshotEventSchema, poolChangeEventSchema]) } } },
+  },
   shellClient: {
     summary: 'The POSIX sh client for e2e pods (acquire, release, heartbeat, hold, run)',
     description: 'Fetch it with `curl -sf "$CIMASTER_URL/client.sh" -o cimaster.sh`, then `sh cimaster.sh COMMAND`; see docs/cimaster.md.',
@@ -221,9 +237,7 @@ export const cimasterRoutes = defineRoutes({
   },
   openapi: documentRoute,
   ...probeRoutes,
+  ...consoleRouteSpecs(cimasterConsoleConfigSchema, unknownCall),
 });
-
-/** What any path or method outside the table answers. */
-export const unknownCall: ResponseSpec = error(404, ['NOT_FOUND'], { description: 'No such call; the message lists the main ones' });
 
 export type CimasterRoutes = typeof cimasterRoutes;

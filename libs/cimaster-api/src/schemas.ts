@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { consoleConfigBase } from '@ci-stack/http-contract';
 import { triggerAnswerSchema } from '@ci-stack/manual-trigger-api';
 
 const timestamp = z.iso.datetime();
@@ -98,3 +99,25 @@ export const createClusterAnswerSchema = callAnswer({ manual_trigger: triggerAns
 
 export const clustersSchema = z.object({ clusters: z.array(clusterViewSchema).describe('By name'), queue: z.array(ticketSchema) });
 export const queueSchema = z.object({ queue: z.array(ticketSchema).describe('First come, first served') });
+
+/** `GET /pool/events`: the whole pool first (and after every reconnect), then what changed. */
+export const poolSnapshotEventSchema = z
+  .object({
+    seq: z.number().int().min(0).describe('The event id; a reconnect gets a new snapshot'),
+    now: timestamp.describe("The service's time, for countdowns"),
+    clusters: z.array(clusterViewSchema).describe('By name'),
+    queue: z.array(ticketSchema),
+  })
+  .meta({ id: 'PoolSnapshotEvent', description: '`event: snapshot`: every cluster and the queue' });
+
+export const poolChangeEventSchema = z
+  .object({
+    seq: z.number().int().min(1),
+    now: timestamp,
+    clusters: z.array(clusterViewSchema).describe('The clusters that changed or were added, whole'),
+    removed: z.array(z.string()).describe('Names of the clusters that left the pool'),
+    queue: z.array(ticketSchema).optional().describe('The whole queue, when it changed'),
+  })
+  .meta({ id: 'PoolChangeEvent', description: '`event: change`: what changed since the previous event' });
+
+export const cimasterConsoleConfigSchema = z.object({ ...consoleConfigBase }).meta({ id: 'CimasterConsoleConfig' });

@@ -4,3 +4,4 @@ export { buildOpenApi, type BuildOptions, type JsonSchema, type OpenApiDocument,
 export { defineRoutes, errorBodySchema, errorResponses, expressPath, findRoute, matchPath, templatePath, type ErrorCodes, type ErrorStatus, type HeaderSpec, type HttpMethod, type MediaType, type ResponseSpec, type RouteSpec, type RouteTable } from './route';
 export { EventStreamParser, parseEventStream, type ServerEvent } from './sse';
 export { documentRoute, probeRoutes } from './probes';
+export { consoleConfigBase, consoleRouteSpecs } from './console';

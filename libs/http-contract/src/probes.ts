@@ -16,7 +16,10 @@ export const probeRoutes = {
     methods: ['GET'],
     path: '/',
     auth: 'none',
-    responses: { 200: { description: 'The process serves', content: { 'text/plain': z.literal('ok') } } },
+    responses: {
+      200: { description: 'The process serves', content: { 'text/plain': z.literal('ok') } },
+      302: { description: 'A browser (`Accept` preferring text/html) is sent to the console at /ui/, when the service serves one', headers: { Location: { description: '/ui/', schema: z.literal('/ui/') } } },
+    },
   },
   healthz: {
     summary: 'Liveness',

@@ -3,7 +3,7 @@ import { z } from 'zod';
 export type HttpMethod = 'GET' | 'POST';
 
 /** The media types the services answer with. */
-export type MediaType = 'application/json' | 'text/plain' | 'text/event-stream';
+export type MediaType = 'application/json' | 'text/plain' | 'text/event-stream' | 'text/html' | 'text/javascript' | 'text/css';
 
 export interface HeaderSpec {
   description: string;

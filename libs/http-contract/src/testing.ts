@@ -168,9 +168,10 @@ export function documentedRoutes(document: OpenApiDocument): RegisteredRoute[] {
   return Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => ({ method: method.toUpperCase(), path })));
 }
 
+/** A router's prefix and a route in it; a route's own trailing slash stays (strict routing tells `/ui/` from `/ui`). */
 function join(prefix: string, path: string): string {
-  const joined = `${prefix.replace(/\/$/, '')}${path.startsWith('/') ? '' : '/'}${path}`;
-  return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
+  if (path === '/' && prefix) return prefix;
+  return `${prefix.replace(/\/$/, '')}${path.startsWith('/') ? '' : '/'}${path}`;
 }
 
 function validatorFor(): Ajv2020 {

@@ -9,8 +9,11 @@ describe('trigger parameters', () => {
   it('reads a JSON body, a form or the query string, trimming text and taking repeated env=NAME=value', () => {
     expect(parseTriggerParams({ env: ['A=1', 'B=x=y'] }, { ...post, org: ' tess ', pullrequest: ' 12 ' })).toEqual({
       ok: true,
-      request: { org: 'tess', repo: 'tessops', baseRef: 'master', type: 'postsubmit', job: 'job-a', pullRequest: 12, env: { A: '1', B: 'x=y' } },
+      request: { org: 'tess', repo: 'tessops', baseRef: 'master', type: 'postsubmit', job: 'job-a', pullRequest: 12, env: { A: '1', B: 'x=y' }, dryRun: false },
     });
+    expect(parseTriggerParams({ dry_run: 'true' }, post)).toMatchObject({ ok: true, request: { dryRun: true } });
+    expect(parseTriggerParams({}, { ...post, dry_run: true })).toMatchObject({ ok: true, request: { dryRun: true } });
+    expect(parseTriggerParams({}, { ...post, dry_run: 'yes' })).toEqual({ ok: false, problems: [`'dry_run' must be true or false, got "yes"`] });
     expect(parseTriggerParams({}, { prowtype: 'periodic', prowjob: 'nightly', org: null, repo: '' })).toMatchObject({ ok: true, request: { type: 'periodic', job: 'nightly', org: '', env: {} } });
   });
 
@@ -43,7 +46,7 @@ describe('the document', () => {
   it('describes the trigger body, its conditional requirements, the Idempotency-Key and every error code', () => {
     const op = doc.paths['/manual-trigger'].post;
     const body = (op.requestBody as { content: Record<string, { schema: Record<string, unknown> }> }).content['application/json'].schema;
-    expect(Object.keys(body.properties as object)).toEqual(['org', 'repo', 'base_ref', 'prowtype', 'prowjob', 'pullrequest', 'user', 'base_sha', 'pull_sha', 'env']);
+    expect(Object.keys(body.properties as object)).toEqual(['org', 'repo', 'base_ref', 'prowtype', 'prowjob', 'pullrequest', 'user', 'base_sha', 'pull_sha', 'env', 'dry_run']);
     expect((body.properties as Record<string, unknown>).prowtype).toMatchObject({ type: 'string', enum: ['presubmit', 'postsubmit', 'periodic'], maxLength: 256 });
     expect(JSON.stringify(body.allOf)).toContain('"then":{"required":["pullrequest"]}');
     expect(op.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROWJOB_TYPES } from '@ci-stack/prowjob-api';
-import { defineRoutes, documentRoute, probeRoutes, type ResponseSpec } from '@ci-stack/http-contract';
+import { consoleConfigBase, consoleRouteSpecs, defineRoutes, documentRoute, probeRoutes, type ResponseSpec } from '@ci-stack/http-contract';
 import { KUBE_MISCONFIGURED, KUBE_UNAVAILABLE, error, errors } from './errors';
 import { prowJobName, waitParams } from './params';
 import { jobCatalogSchema, prowJobStatusSchema, triggerAnswerSchema } from './schemas';
@@ -8,6 +8,18 @@ import { triggerParamsSchema } from './trigger-request';
 
 /** Query values that are not a single non-empty string are ignored, as the original service did. */
 const optionalText = (description: string) => z.preprocess((v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined), z.string().optional()).describe(description);
+
+/** What any path or method outside the table answers. */
+export const unknownRoute: ResponseSpec = error(404, ['NOT_FOUND'], { description: 'No such route; the message lists the main ones' });
+
+/** What manual-trigger's console reads at start. */
+export const manualTriggerConsoleConfigSchema = z
+  .object({
+    ...consoleConfigBase,
+    allowed_env: z.array(z.string()).describe('The env names callers may override (--allowed-env)'),
+    dry_run_only: z.boolean().describe('The service runs with --dry-run: nothing is created'),
+  })
+  .meta({ id: 'ManualTriggerConsoleConfig' });
 
 /** manual-trigger's routes. */
 export const manualTriggerRoutes = defineRoutes({
@@ -56,11 +68,9 @@ export const manualTriggerRoutes = defineRoutes({
   },
   openapi: documentRoute,
   ...probeRoutes,
+  ...consoleRouteSpecs(manualTriggerConsoleConfigSchema, unknownRoute),
 });
 
-/** What any path or method outside the table answers. */
 export { prowJobName };
-
-export const unknownRoute: ResponseSpec = error(404, ['NOT_FOUND'], { description: 'No such route; the message lists the main ones' });
 
 export type ManualTriggerRoutes = typeof manualTriggerRoutes;

@@ -13,6 +13,8 @@ export interface TriggerRequest {
   baseSha?: string;
   pullSha?: string;
   env: Record<string, string>;
+  /** Build the ProwJob and answer with it, creating nothing (the console's preview). */
+  dryRun: boolean;
 }
 
 export const TRIGGER_TYPES = PROWJOB_TYPES.filter((t): t is TriggerRequest['type'] => t !== 'batch');
@@ -88,6 +90,9 @@ export const triggerParamsSchema = z
     base_sha: field('base_sha', 'Base commit', (s) => s.meta({ pattern: SHA.source })),
     pull_sha: field('pull_sha', 'Pull request head commit', (s) => s.meta({ pattern: SHA.source })),
     env: z.preprocess((v) => (v === null ? undefined : v), z.unknown().transform(envEntries).optional()).meta(ENV_JSON_SCHEMA),
+    dry_run: z
+      .preprocess(absent, z.union([z.boolean(), z.enum(['true', 'false'])], { error: (iss) => `'dry_run' must be true or false, got ${JSON.stringify(iss.input)}` }).transform((v) => v === true || v === 'true').optional())
+      .meta({ description: 'true: build the ProwJob and answer with it (200, under prowjob) without creating it; the caller still needs the grant to trigger the job', anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }] }),
   })
   .superRefine(crossFieldRules, { when: () => true })
   .meta({
@@ -152,6 +157,7 @@ export function parseTriggerParams(query: Record<string, unknown>, body: Record<
       baseSha: p.base_sha,
       pullSha: p.pull_sha,
       env: p.env ?? {},
+      dryRun: p.dry_run ?? false,
     },
   };
 }

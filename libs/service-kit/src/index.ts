@@ -10,3 +10,5 @@ export { errorHandler, type ErrorBody, type ErrorRenderer } from './http/error-h
 export { allReady, healthRoutes, type Readiness, type ReadinessCheck } from './http/health';
 export { httpMetrics, listen } from './http/metrics';
 export { serveService, type Served, type ServerOptions } from './http/serve';
+export { CONSOLE_CSP, consoleRoutes, findConsole, loadStaticAssets, staticFile, wantsHtml, type ConsoleRoutesOptions, type StaticAssets, type StaticFile } from './http/console';
+export { encodeEvent, openEventStream, type EventStream } from './http/event-stream';

@@ -6,3 +6,4 @@ export { freePort, startProcess, waitUntil, type Managed } from './processes';
 export { writeKubeconfig } from './kubeconfig';
 export { sharedKubeEnv, type SharedKubeEnv } from './jest-env';
 export { startNodeService, type NodeService } from './node-service';
+export { chromiumPath, launchChromium } from './chromium';

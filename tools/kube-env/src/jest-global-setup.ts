@@ -10,7 +10,10 @@ const ROOT = process.env.CI_STACK_ROOT ?? resolve(__dirname, '..', '..', '..');
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const bins = await allBinaries();
-  for (const app of ['apps/manual-trigger', 'apps/cimaster']) execFileSync('node', ['tools/scripts/build-app.mjs', app], { cwd: ROOT, stdio: 'inherit' });
+  for (const app of ['apps/manual-trigger', 'apps/cimaster']) {
+    execFileSync('node', ['tools/scripts/build-app.mjs', app], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync('node', ['tools/scripts/build-console.mjs', `${app}-console`, `dist/${app}/ui`], { cwd: ROOT, stdio: 'inherit' }); // as the images ship it
+  }
   const prow = { configPath: resolve(ROOT, 'examples/prow/config.yaml'), jobConfigPath: resolve(ROOT, 'examples/prow/jobs') };
   const env = await startKubeEnv({ namespaces: ['prow', 'test-pods', 'ci'], plank: prow });
   (globalThis as { __kubeEnv?: KubeEnv }).__kubeEnv = env;

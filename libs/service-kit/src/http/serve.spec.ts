@@ -56,3 +56,26 @@ it('serves the app and /metrics on the ports of the server flags, and closes bot
   expect(hooks).toEqual(['hook']);
   expect(served.server.listening || served.metricsServer.listening).toBe(false);
 });
+
+it('ends long-lived answers when it stops accepting, so they do not hold the drain for the grace period', async () => {
+  const app = express();
+  const open = new Set<express.Response>();
+  app.get('/events', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(': hi\n\n');
+    open.add(res);
+  });
+  const served = await serveService({
+    app,
+    registry: new Registry(),
+    server: { host: '127.0.0.1', port: 0, metricsPort: 0, gracePeriod: 60_000 },
+    logger: silentLogger(),
+    onStopAccepting: [() => open.forEach((res) => res.end())],
+    exit: () => undefined,
+  });
+  const { port } = served.server.address() as { port: number };
+  const stream = await fetch(`http://127.0.0.1:${port}/events`);
+  const body = stream.text();
+  await served.close(); // would wait 60 s if the stream stayed open
+  expect(await body).toBe(': hi\n\n');
+});

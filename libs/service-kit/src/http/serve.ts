@@ -23,6 +23,8 @@ export async function serve(opts: {
   logger: Logger;
   gracePeriodMs?: number;
   onShutdown?: Array<() => Promise<void>>;
+  /** Called when the server stops accepting, before draining: ends long-lived answers such as event streams. */
+  onStopAccepting?: Array<() => void>;
   exit?: (code: number) => void;
 }): Promise<Served> {
   const server = http.createServer(opts.app);
@@ -36,6 +38,7 @@ export async function serve(opts: {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const hook of opts.onStopAccepting ?? []) hook();
       // Keep-alive sockets become idle only after their in-flight response; close them as they do.
       server.closeIdleConnections();
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
@@ -76,13 +79,15 @@ export async function serveService(opts: {
   server: Pick<ServerOptions, 'host' | 'port' | 'metricsPort' | 'gracePeriod'>;
   logger: Logger;
   onShutdown?: Array<() => Promise<void>>;
+  /** See {@link serve}: ends long-lived answers (event streams) when the server stops accepting. */
+  onStopAccepting?: Array<() => void>;
   exit?: (code: number) => void;
 }): Promise<Served & { metricsServer: http.Server }> {
   const { host, port, metricsPort, gracePeriod } = opts.server;
   const metricsServer = await startMetricsServer({ registry: opts.registry, port: metricsPort, host });
   // Not waiting for the scraper's keep-alive connection to go idle: the process exits after the hooks.
   const closeMetrics = async (): Promise<void> => void metricsServer.close();
-  const served = await serve({ app: opts.app, port, host, logger: opts.logger, gracePeriodMs: gracePeriod, onShutdown: [...(opts.onShutdown ?? []), closeMetrics], exit: opts.exit }).catch(
+  const served = await serve({ app: opts.app, port, host, logger: opts.logger, gracePeriodMs: gracePeriod, onShutdown: [...(opts.onShutdown ?? []), closeMetrics], onStopAccepting: opts.onStopAccepting, exit: opts.exit }).catch(
     async (err: unknown) => {
       await closeMetrics();
       throw err;
