@@ -233,7 +233,7 @@ export const cimasterRoutes = defineRoutes({
     methods: ['GET'],
     path: '/client.sh',
     auth: 'none',
-    responses: { 200: { description: 'The script', content: { 'text/plain': z.string().startsWith('#!/bin/sh\n') } } },
+    responses: { 200: { description: 'The script', content: { 'text/plain': z.string().regex(/^#!\/bin\/sh\n/) } } },
   },
   openapi: documentRoute,
   ...probeRoutes,
