@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WatchedFile } from './watched-file';
+import { FileInvalidError, WatchedFile } from './watched-file';
 
 const parse = (text: string, source: string): number => {
   const n = Number(text.trim());
@@ -20,6 +20,9 @@ describe('WatchedFile', () => {
     const path = join(dir, 'value');
     await writeFile(path, 'nope');
     await expect(new WatchedFile(path, parse).start()).rejects.toThrow(`${path}: not a number`);
+    const missing = join(dir, 'missing');
+    await expect(new WatchedFile(missing, parse).start()).rejects.toMatchObject({ code: 'FILE_INVALID', message: `${missing}: cannot read it: ENOENT: no such file or directory, open '${missing}'` });
+    await expect(new WatchedFile(missing, parse).start()).rejects.toBeInstanceOf(FileInvalidError);
     await writeFile(path, '1');
     const file = new WatchedFile(path, parse);
     expect(await file.start()).toBe(1);

@@ -1,11 +1,12 @@
 // cimaster as it ships (the bundle in dist/, built by the global setup), several processes on one store: no
 // cluster in two hands, background loops on the leader only (which another replica takes over when it is killed),
 // a process killed with SIGKILL under load loses nothing, and the inventory restores a pool Redis has lost.
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type RedisServer, startRedisServer } from '@ci-stack/pool-store/testing';
-import { type RunningService, leaderOf, metric, startService } from './services';
+import { ROOT, type RunningService, leaderOf, metric, startService } from './services';
 
 type Proc = RunningService;
 
@@ -173,4 +174,31 @@ describe('the inventory after the Redis store loses its data', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('a bad inventory at start-up', () => {
+  /** The shipped bundle's exit code and stderr. */
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = execFile(process.execPath, [resolve(ROOT, 'dist/apps/cimaster/main.js'), ...args], { env: { PATH: process.env.PATH } }, (_, __, stderr) => done({ code: child.exitCode, stderr }));
+    });
+
+  it.each([
+    [
+      'a name listed twice and minVacant > maxSize',
+      'clusters:\n  - {name: c1, region: r}\n  - {name: c1, region: r}\npools:\n  - {region: r, minVacant: 5, maxSize: 2, maxProvisioning: 1, namePrefix: p-}\n',
+      (f: string) => `${f}: pools[0]: minVacant (5) must not exceed maxSize (2); clusters[1].name: c1 is listed twice`,
+    ],
+    ['not valid YAML', 'clusters: [\n', (f: string) => `${f}: not valid YAML: deficient indentation (2:1)`],
+    ['no such file', undefined, (f: string) => `${f}: cannot read it: ENOENT: no such file or directory, open '${f}'`],
+  ])('%s: cimaster exits 2 with one line naming the file and every problem, no stack', async (_, text, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'cimaster-bad-inventory-'));
+    try {
+      const file = join(dir, 'inventory.yaml');
+      if (text !== undefined) await writeFile(file, text);
+      expect(await run(['--store', 'memory', '--inventory', file])).toEqual({ code: 2, stderr: `cimaster: ${message(file)}\n` });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
