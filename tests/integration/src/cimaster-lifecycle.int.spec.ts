@@ -28,6 +28,7 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
   let manualTrigger: RunningService;
   let cimaster: RunningService;
   let dir: string;
+  let mtConfig: string;
   let kubelet: { stop(): Promise<void> };
   /** What the kubelet does with the next pod of a job for a cluster: `job/cluster` → ends, in order. */
   const script = new Map<string, PodEnd[]>();
@@ -43,7 +44,7 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
     const chart = await renderChart('ci', { prow: { namespace: 'prow' }, cimaster: { configMap: { name: 'lifecycle' } } });
     await applyObjects(env.kubeConfig, [...rbacOf(chart, 'cimaster'), ...rbacOf(chart, 'manual-trigger')], false);
     const cmConfig = await serviceAccountKubeconfig(env.kubeConfig, join(dir, 'kubeconfig-cimaster'), 'ci', 'rel-ci-stack-cimaster');
-    const mtConfig = await serviceAccountKubeconfig(env.kubeConfig, join(dir, 'kubeconfig-mt'), 'ci', 'rel-ci-stack-manual-trigger');
+    mtConfig = await serviceAccountKubeconfig(env.kubeConfig, join(dir, 'kubeconfig-mt'), 'ci', 'rel-ci-stack-manual-trigger');
     manualTrigger = await startService('manual-trigger', ['--config-path', env.prow.configPath, '--job-config-path', env.prow.jobConfigPath, '--kubeconfig', mtConfig, '--allowed-env', 'CLUSTER_NAME,CLUSTER_REGION,CLUSTER_LABELS']);
     cimaster = await startService('cimaster', [
       ...['--store', 'configmap', '--configmap-namespace', 'ci', '--configmap-name', 'lifecycle', '--kubeconfig', cmConfig, '--manual-trigger-url', manualTrigger.url],
@@ -121,6 +122,39 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
     expect(await prowJobsFor(CLEANUP, 'lc-dirty')).toHaveLength(3);
     expect((await fetch(`${cimaster.url}/getvacant?build=4&job=e2e&region=us-south`)).status).toBe(503);
   }, 180_000);
+
+  it('a cleanup job manual-trigger refuses (unknown, or env it does not allow) quarantines at first use, without a loop', async () => {
+    // A manual-trigger that allows no env, as with the chart's lifecycle off.
+    const strict = await startService('manual-trigger', ['--config-path', env.prow.configPath, '--job-config-path', env.prow.jobConfigPath, '--kubeconfig', mtConfig]);
+    const services = [strict];
+    const withCleanup = async (job: string, mt: RunningService) => {
+      const started = await startService('cimaster', ['--store', 'memory', '--manual-trigger-url', mt.url, '--cleanup-job', job, '--job-poll-interval', '200ms']);
+      services.push(started);
+      return started;
+    };
+    const cases = [
+      { cm: await withCleanup('no-such-cleanup', manualTrigger), reason: 'manual-trigger refused to run the cleanup job (HTTP 404): Job no-such-cleanup not found in config for tess/tessops' },
+      { cm: await withCleanup(CLEANUP, strict), reason: 'manual-trigger refused to run the cleanup job (HTTP 400): env CLUSTER_NAME, CLUSTER_REGION, CLUSTER_LABELS may not be overridden; allowed: none (the operator allows none)' },
+    ];
+    try {
+      for (const { cm, reason } of cases) {
+        const text = async (path: string) => (await fetch(`${cm.url}${path}`)).text();
+        const view = async () => (await (await fetch(`${cm.url}/clusters/lc-refused`, { headers: { accept: 'application/json' } })).json()) as ClusterView;
+        await text('/addcluster?cluster=lc-refused&region=r');
+        expect(await text('/getvacant?build=1&job=e2e')).toBe('lc-refused');
+        expect(await text('/finishtest?cluster=lc-refused&build=1')).toBe('cluster lc-refused is finished successfully');
+        await until('lc-refused quarantined', async () => (await view()).state === 'quarantined');
+        // Five more rounds: nothing tries again.
+        await new Promise((r) => setTimeout(r, 1_000));
+        expect([(await view()).state, (await view()).problem?.reason]).toEqual(['quarantined', reason]);
+        expect(await metric(cm, 'cimaster_job_trigger_failures_total{kind="cleanup",reason="refused"}')).toBe(1);
+        expect(await metric(cm, 'cimaster_cleanups_total{outcome="quarantined"}')).toBe(1);
+      }
+      expect(await prowJobsFor(CLEANUP, 'lc-refused')).toEqual([]);
+    } finally {
+      for (const s of services) await s.stop();
+    }
+  }, 120_000);
 
   it('a pool target minVacant 3, maxProvisioning 2 from empty converges to 3 vacant, never more than 2 creations at once', async () => {
     await writeFile(join(dir, 'inventory.yaml'), 'clusters: []\npools:\n  - {region: pool-r, minVacant: 3, maxSize: 5, maxProvisioning: 2, namePrefix: lc-pool-}\n');
