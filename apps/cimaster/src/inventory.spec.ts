@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ClusterPool } from '@ci-stack/pool';
 import { BatchingPoolStore, MemoryBackend } from '@ci-stack/pool-store';
+import { FileInvalidError } from '@ci-stack/service-kit';
 import { silentLogger } from '@ci-stack/service-kit/testing';
 import { FakeClock } from '@ci-stack/core/testing';
 import { createApp } from './app';
@@ -50,6 +51,7 @@ describe('the inventory file', () => {
     ],
   ])('refuses %j', (text, message) => {
     expect(() => parseInventory(text, 'inv.yaml')).toThrow(message);
+    expect(() => parseInventory(text, 'inv.yaml')).toThrow(FileInvalidError); // a start-up message, not a stack
   });
 
   it('reloads on change; a bad file keeps the last good one, shown in /readyz and a metric', async () => {

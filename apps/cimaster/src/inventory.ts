@@ -1,6 +1,6 @@
 import { load } from 'js-yaml';
 import { checkLabels, formatLabels, type InventoryCluster, type PoolTarget } from '@ci-stack/pool';
-import { WatchedFile } from '@ci-stack/service-kit';
+import { FileInvalidError, WatchedFile } from '@ci-stack/service-kit';
 import { checkDnsLabel } from '@ci-stack/core';
 
 /** The declared pool: clusters that must exist, and targets the pool keeps. */
@@ -115,13 +115,13 @@ export function parseInventory(text: string, source: string): Inventory {
   let data: unknown;
   // An empty file would remove every cluster the inventory added: demand an explicit `clusters: []`.
   const empty = `${source}: expected a map with clusters and pools (write "clusters: []" for an empty inventory)`;
-  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) throw new Error(empty);
+  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) throw new FileInvalidError(empty);
   try {
     data = load(text);
   } catch (err) {
-    throw new Error(`${source}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    throw new FileInvalidError(`${source}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (!isMap(data)) throw new Error(empty);
+  if (!isMap(data)) throw new FileInvalidError(empty);
   const problems: string[] = [];
   unknownKeys('inventory', data, new Set(['clusters', 'pools']), problems);
   const list = (key: string): unknown[] => {
@@ -135,7 +135,7 @@ export function parseInventory(text: string, source: string): Inventory {
   duplicates(clusters.map((c) => c.name), (name, i) => `clusters[${i}].name: ${name} is listed twice`, problems);
   duplicates(pools.map((p) => p.namePrefix), (prefix, i) => `pools[${i}].namePrefix: ${prefix} is used by another pool`, problems);
   duplicates(pools.map((p) => `${p.region} ${formatLabels(p.labels)}`), (_, i) => `pools[${i}]: another pool has the same region and labels (both would count the same clusters)`, problems);
-  if (problems.length) throw new Error(`${source}: ${problems.join('; ')}`);
+  if (problems.length) throw new FileInvalidError(`${source}: ${problems.join('; ')}`);
   return { clusters, pools };
 }
 

@@ -76,12 +76,15 @@ describe('createcluster?cluster=: provisioning that follows through', () => {
     ['error', 'Pod got deleted unexpectedly'],
     ['aborted', 'Aborted by user'],
   ] as const)('a creation ending in %s marks the cluster failed with Prow\'s description and the log link', async (state, description) => {
-    const { app, jobs, reconciler, cluster } = setup();
+    const { app, jobs, reconciler, cluster, clock, metrics } = setup();
     await request(app).get('/createcluster?cluster=c1&region=us-west').expect(200);
+    clock.advance(300_000);
     jobs.end('pj-1', state, description);
     await reconciler.round();
     expect(await cluster('c1')).toMatchObject({ state: 'failed', problem: { reason: `creation job pj-1 ended in ${state}: ${description}`, prowjob: 'pj-1', log_link: 'https://prow/log?job=create-cluster&id=1' } });
     await request(app).get('/getvacant?build=1&job=e2e').expect(503);
+    expect(await metrics.registry.getSingleMetricAsString('cimaster_provisions_total')).toContain('cimaster_provisions_total{outcome="failed"} 1');
+    expect(await metrics.registry.getSingleMetricAsString('cimaster_provision_duration_seconds')).toContain('cimaster_provision_duration_seconds_sum{outcome="failed"} 300');
   });
 
   it('a failed cluster is retried with createcluster under the same name, or deleted', async () => {
@@ -196,6 +199,8 @@ describe('cleanup between builds', () => {
     await s.reconciler.round();
     await request(s.app).get('/getvacant?build=8&job=e2e').expect(200, 'c1');
     expect(await s.metrics.registry.getSingleMetricAsString('cimaster_finish_to_vacant_seconds')).toContain('cimaster_finish_to_vacant_seconds_sum 90');
+    expect(await s.metrics.registry.getSingleMetricAsString('cimaster_cleanups_total')).toContain('cimaster_cleanups_total{outcome="cleaned"} 1');
+    expect(await s.metrics.registry.getSingleMetricAsString('cimaster_cleanup_duration_seconds')).toContain('cimaster_cleanup_duration_seconds_sum{outcome="cleaned"} 90');
   });
 
   it('lease expiry cleans too', async () => {
@@ -213,6 +218,7 @@ describe('cleanup between builds', () => {
     for (let i = 1; i <= 3; i++) {
       await s.reconciler.round();
       expect(s.jobs.running('clean-cluster')).toEqual([`pj-${i}`]);
+      s.clock.advance(60_000);
       s.jobs.end(`pj-${i}`, 'failure', `namespace stuck (${i})`);
       await s.reconciler.round();
     }
@@ -222,7 +228,12 @@ describe('cleanup between builds', () => {
     expect(c).toMatchObject({ state: 'quarantined', problem: { reason: 'cleanup failed 3 times; last: cleanup job pj-3 ended in failure: namespace stuck (3)', log_link: 'https://prow/log?job=clean-cluster&id=3' } });
     await request(s.app).get('/getvacant?build=9&job=e2e').expect(503);
     expect(await s.metrics.registry.getSingleMetricAsString('cimaster_quarantined_clusters')).toContain('cimaster_quarantined_clusters 1');
-    expect(await s.metrics.registry.getSingleMetricAsString('cimaster_cleanups_total')).toContain('cimaster_cleanups_total{outcome="retried"} 2');
+    const cleanups = await s.metrics.registry.getSingleMetricAsString('cimaster_cleanups_total');
+    expect(cleanups).toContain('cimaster_cleanups_total{outcome="retried"} 2');
+    expect(cleanups).toContain('cimaster_cleanups_total{outcome="quarantined"} 1');
+    // The whole stay in cleaning, over the three attempts; a quarantined cluster never became vacant.
+    expect(await s.metrics.registry.getSingleMetricAsString('cimaster_cleanup_duration_seconds')).toContain('cimaster_cleanup_duration_seconds_sum{outcome="quarantined"} 180');
+    expect(await s.metrics.registry.getSingleMetricAsString('cimaster_finish_to_vacant_seconds')).toContain('cimaster_finish_to_vacant_seconds_count 0');
     await request(s.app).get('/enablecluster?cluster=c1').expect(200, 'cluster c1 is enabled successfully');
     await request(s.app).get('/getvacant?build=9&job=e2e').expect(200, 'c1');
   });

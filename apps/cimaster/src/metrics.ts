@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { JobResult, PoolState } from '@ci-stack/pool';
+import { CLUSTER_STATES, type ClusterState, type JobResult, type PoolState } from '@ci-stack/pool';
 
 /** cimaster's metrics; names start with `cimaster_`. Gauges of current state are computed at scrape time. */
 export interface PoolMetrics {
@@ -30,20 +30,19 @@ export function createMetrics(snapshot: () => Promise<PoolState>, opts: { invent
   collectDefaultMetrics({ register: registry, prefix: 'cimaster_' });
   new Gauge({
     name: 'cimaster_clusters',
-    help: 'Clusters in the pool by state and region.',
+    help: 'Clusters in the pool by state and region; every state of a region with clusters is reported, 0 when none is in it.',
     labelNames: ['state', 'region'],
     registers: [registry],
     async collect() {
       this.reset();
-      const state = await snapshot();
-      const counts = new Map<string, { state: string; region: string; n: number }>();
-      for (const c of state.clusters.values()) {
-        const key = `${c.state}\u0000${c.region}`;
-        const entry = counts.get(key) ?? { state: c.state, region: c.region, n: 0 };
-        entry.n++;
-        counts.set(key, entry);
+      // Zeros too, so that a query or alert on a state sees 0 rather than no series (as Boskos reports its states).
+      const byRegion = new Map<string, Map<ClusterState, number>>();
+      for (const c of (await snapshot()).clusters.values()) {
+        const counts = byRegion.get(c.region) ?? new Map(CLUSTER_STATES.map((s) => [s, 0]));
+        counts.set(c.state, (counts.get(c.state) ?? 0) + 1);
+        byRegion.set(c.region, counts);
       }
-      for (const { state: s, region, n } of counts.values()) this.set({ state: s, region }, n);
+      for (const [region, counts] of byRegion) for (const [state, n] of counts) this.set({ state, region }, n);
     },
   });
   new Gauge({

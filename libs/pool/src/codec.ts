@@ -1,7 +1,7 @@
 import { checkDnsLabel } from '@ci-stack/core';
 import { StoreCorruptError, UnsupportedStoreVersionError } from './errors';
 import { checkLabels, type Labels } from './labels';
-import type { Cluster, ClusterState, Ending, PoolState, Ticket } from './model';
+import { CLUSTER_STATES, type Cluster, type ClusterState, type Ending, type PoolState, type Ticket } from './model';
 
 /** Version of the stored JSON; bump with a migration when the stored shape changes. */
 const STORED_VERSION = 1;
@@ -53,7 +53,6 @@ export function decodePool(text: string | undefined | null): PoolState {
   return { clusters, queue };
 }
 
-const STATES: readonly ClusterState[] = ['finished', 'testing', 'held', 'disabled', 'provisioning', 'failed', 'cleaning', 'quarantined'];
 const ENDINGS: readonly Ending[] = [
   'finished',
   'lease-expired',
@@ -172,7 +171,7 @@ function readCluster(raw: unknown, index: number, problems: string[]): Cluster |
   const f = new FieldReader(raw, where, problems);
   f.label('name');
   f.label('region');
-  f.oneOf('state', STATES);
+  f.oneOf('state', CLUSTER_STATES);
   for (const key of ['since', 'addedAt', 'freedAt']) f.timestamp(key);
   f.text('addedBy', true);
   f.text('disabledReason', true);
@@ -230,7 +229,7 @@ function readHolder(raw: Record<string, unknown>, where: string, problems: strin
 function historyEntryOk(e: unknown): boolean {
   return (
     isRecord(e) &&
-    STATES.includes(e.state as ClusterState) &&
+    CLUSTER_STATES.includes(e.state as ClusterState) &&
     ENDINGS.includes(e.ended as Ending) &&
     isTimestamp(e.from) &&
     isTimestamp(e.to) &&
@@ -248,7 +247,7 @@ function readHistoryEntry(raw: unknown, where: string, path: string, problems: s
     return;
   }
   const f = new FieldReader(raw, where, problems, `${path}.`);
-  f.oneOf('state', STATES);
+  f.oneOf('state', CLUSTER_STATES);
   f.oneOf('ended', ENDINGS);
   f.timestamp('from');
   f.timestamp('to');

@@ -16,7 +16,7 @@ export {
   type TargetPlan,
 } from './lifecycle';
 export * as lifecycle from './lifecycle';
-export { HISTORY_LIMIT, emptyPool, type Cluster, type ClusterState, type Ending, type HistoryEntry, type Holder, type JobRun, type PoolState, type Problem, type Ticket } from './model';
+export { CLUSTER_STATES, HISTORY_LIMIT, emptyPool, type Cluster, type ClusterState, type Ending, type HistoryEntry, type Holder, type JobRun, type PoolState, type Problem, type Ticket } from './model';
 export type { PoolStore } from './store';
 export * as transitions from './transitions';
 export type { Command, Expiry, Releaser } from './transitions';

@@ -1,7 +1,9 @@
 import type { Labels } from './labels';
 
 /** The states a cluster moves through (see docs/cimaster.md for the diagram). */
-export type ClusterState = 'finished' | 'testing' | 'held' | 'disabled' | 'provisioning' | 'failed' | 'cleaning' | 'quarantined';
+export const CLUSTER_STATES = ['finished', 'testing', 'held', 'disabled', 'provisioning', 'failed', 'cleaning', 'quarantined'] as const;
+
+export type ClusterState = (typeof CLUSTER_STATES)[number];
 
 /** Who has a cluster: the build and job that got it from getvacant, and the person holding it. */
 export interface Holder {

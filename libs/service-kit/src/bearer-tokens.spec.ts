@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BearerTokens, parseTokenFile, type TokenFileFormat } from './bearer-tokens';
+import { FileInvalidError } from './watched-file';
 
 /** A service whose tokens carry a `level` and whose file may set `strict`. */
 const format: TokenFileFormat<number, { strict: boolean }> = {
@@ -33,6 +34,12 @@ describe('parseTokenFile', () => {
 
   it('never names a token in a problem', () => {
     expect(() => parseTokenFile('tokens:\n  - {identity: ops, token: ops-token-0123456789, level: x}\n', 'f', format)).toThrow(/^f: tokens\[0\]\.level must be a number$/);
+  });
+
+  it('never quotes the file when it is not YAML (the lines around the error may hold a token)', () => {
+    const text = 'tokens:\n  - {identity: ops, token: ops-token-0123456789, level: 2\n  - x: [\n';
+    expect(() => parseTokenFile(text, 'f', format)).toThrow(FileInvalidError);
+    expect(() => parseTokenFile(text, 'f', format)).toThrow(/^f: not valid YAML: deficient indentation \(3:3\)$/);
   });
 });
 

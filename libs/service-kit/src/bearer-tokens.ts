@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { load } from 'js-yaml';
 import { UnauthenticatedError, type OptionSpec } from '@ci-stack/core';
-import { WatchedFile } from './watched-file';
+import { FileInvalidError, WatchedFile } from './watched-file';
 
 /** `--auth-config`: the token file {@link BearerTokens} reads; unset, authentication is off. */
 export const AUTH_FLAGS = [
@@ -46,8 +46,14 @@ const MIN_TOKEN_LENGTH = 16;
  * Problems name the entry and field, never a token.
  */
 export function parseTokenFile<G, S>(text: string, source: string, format: TokenFileFormat<G, S>): TokenTable<G, S> {
-  const data = load(text);
-  if (!isRecord(data) || !Array.isArray(data.tokens)) throw new Error(`${source}: expected a top-level 'tokens' list`);
+  let data: unknown;
+  try {
+    data = load(text);
+  } catch (err) {
+    // js-yaml quotes the lines around the error, which may hold a token: keep only its first line.
+    throw new FileInvalidError(`${source}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!isRecord(data) || !Array.isArray(data.tokens)) throw new FileInvalidError(`${source}: expected a top-level 'tokens' list`);
   const problems: string[] = [];
   const holders: TokenTable<G, S>['holders'] = [];
   data.tokens.forEach((raw: unknown, i: number) => {
@@ -60,7 +66,7 @@ export function parseTokenFile<G, S>(text: string, source: string, format: Token
     if (problems.length === before) holders.push({ identity: entry.identity as string, grants, digest: digest(entry.token as string) });
   });
   const settings = format.settings(data, problems);
-  if (problems.length) throw new Error(`${source}: ${problems.join('; ')}`);
+  if (problems.length) throw new FileInvalidError(`${source}: ${problems.join('; ')}`);
   return { holders, settings };
 }
 

@@ -1,6 +1,6 @@
 // The HTTP chassis both services run on: express, pino and prom-client. Only apps and tools use it; libraries use
 // the dependency-free `@ci-stack/core`.
-export { WatchedFile } from './watched-file';
+export { FileInvalidError, WatchedFile } from './watched-file';
 export { AUTH_FLAGS, BearerTokens, parseTokenFile, type TokenFileFormat, type TokenHolder, type TokenTable } from './bearer-tokens';
 export { SERVER_FLAGS } from './server-flags';
 export { runMain, type MainSpec } from './run-main';

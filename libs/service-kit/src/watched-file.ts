@@ -1,6 +1,17 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { DomainError } from '@ci-stack/core';
+
+/**
+ * A file a service reads (an inventory, a token file) is missing or invalid: the message names the file and every
+ * problem, so that a service failing at start says what to fix rather than printing a stack.
+ */
+export class FileInvalidError extends DomainError {
+  constructor(message: string) {
+    super('invalid', 'FILE_INVALID', message);
+  }
+}
 
 /**
  * A file parsed once at start and again whenever it changes, such as a token file from a mounted Secret. The
@@ -19,7 +30,10 @@ export class WatchedFile<T> {
 
   /** Reads and parses the file; throws when it is missing or invalid, so a service fails at start. */
   async start(): Promise<T> {
-    this.value = this.parse(await readFile(this.path, 'utf8'), this.path);
+    const text = await readFile(this.path, 'utf8').catch((err: Error) => {
+      throw new FileInvalidError(`${this.path}: cannot read it: ${err.message}`);
+    });
+    this.value = this.parse(text, this.path);
     this.watcher = watch(dirname(this.path), { persistent: false }, () => void this.reload());
     return this.value;
   }

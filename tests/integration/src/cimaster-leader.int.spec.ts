@@ -9,7 +9,7 @@ import { BatchingPoolStore, ConfigMapBackend, KubeLeaseLock, LeaderElector } fro
 import { changeCounter } from '@ci-stack/pool-store/testing';
 import { systemClock } from '@ci-stack/core';
 import { rbacOf, renderChart } from './chart-objects';
-import { type RunningService, startService } from './services';
+import { type RunningService, leaderOf, metric, startService } from './services';
 
 const NS = 'cimaster-lead';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -17,11 +17,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Polls until `check` holds; the test's own timeout bounds it. */
 async function eventually(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await sleep(100);
-}
-
-async function metric(service: RunningService, sample: string): Promise<number> {
-  const text = await (await fetch(service.metricsUrl)).text();
-  return Number(text.split('\n').find((line) => line.startsWith(`${sample} `))?.split(' ')[1] ?? 0);
 }
 
 describe('cimaster leader election and change notifications on the real API server', () => {
@@ -85,16 +80,14 @@ describe('cimaster leader election and change notifications on the real API serv
 
   it('SIGKILL of the leader process: the other replica takes over the sweeper; waiters on one replica get clusters freed on the other', async () => {
     const args = ['--store', 'configmap', '--configmap-namespace', NS, '--configmap-name', 'clusters', '--kubeconfig', kubeconfig, '--test-lease', '1s', '--sweep-interval', '200ms', '--leader-lease-duration', '3s', '--leader-renew-interval', '500ms'];
-    const replicas = [await startService('cimaster', args), await startService('cimaster', args)];
+    const replicas: [RunningService, RunningService] = [await startService('cimaster', args), await startService('cimaster', args)];
     const get = async (r: RunningService, path: string) => {
       const res = await fetch(`${r.url}${path}`);
       return { status: res.status, text: await res.text() };
     };
     const state = async (r: RunningService, name: string) => ((JSON.parse((await get(r, '/clusters')).text) as { clusters: Array<{ name: string; state: string }> }).clusters.find((c) => c.name === name)?.state);
     try {
-      await eventually(async () => (await metric(replicas[0], 'cimaster_leader_status')) + (await metric(replicas[1], 'cimaster_leader_status')) === 1);
-      const leader = (await metric(replicas[0], 'cimaster_leader_status')) === 1 ? 0 : 1;
-      const [lead, follow] = [replicas[leader], replicas[1 - leader]];
+      const { lead, follow } = await leaderOf(replicas);
       expect((await get(follow, '/addcluster?cluster=k1&region=r')).status).toBe(200);
 
       // A waiter on the follower gets the cluster the leader's caller gives back.

@@ -1,13 +1,14 @@
 // cimaster's cluster lifecycle for real: cimaster on the configmap store, manual-trigger, the real kube-apiserver
-// and the real Prow plank. The fake kubelet ends the pods plank creates, as the scenario wants.
+// and the real Prow plank. The fake kubelet ends the pods plank creates, as the scenario wants. Last, two replicas
+// replenish a pool of their own and the leader is killed with SIGKILL while its creations run.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { applyObjects, serviceAccountKubeconfig, sharedKubeEnv, waitUntil } from '@ci-stack/kube-env';
+import { applyObjects, createNamespace, serviceAccountKubeconfig, sharedKubeEnv, waitUntil } from '@ci-stack/kube-env';
 import { rbacOf, renderChart } from './chart-objects';
 import { type PodEnd, podJob, startFakeKubelet } from './fake-kubelet';
-import { type RunningService, startService } from './services';
+import { type RunningService, leaderOf, metric, startService } from './services';
 
 const CREATE = 'sddz-e2e-k8s-1.32';
 const CLEANUP = 'sddz-e2e-cluster-cleanup';
@@ -27,11 +28,14 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
   let manualTrigger: RunningService;
   let cimaster: RunningService;
   let dir: string;
+  let mtConfig: string;
   let kubelet: { stop(): Promise<void> };
   /** What the kubelet does with the next pod of a job for a cluster: `job/cluster` → ends, in order. */
   const script = new Map<string, PodEnd[]>();
   /** Pods of pool-target clusters end only after this long, so that creations overlap. */
   const POOL_POD_MS = 1_500;
+  /** Pods of the two replicas' pool end only once this is set. */
+  let haPodsMayEnd = false;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lifecycle-int-'));
@@ -40,7 +44,7 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
     const chart = await renderChart('ci', { prow: { namespace: 'prow' }, cimaster: { configMap: { name: 'lifecycle' } } });
     await applyObjects(env.kubeConfig, [...rbacOf(chart, 'cimaster'), ...rbacOf(chart, 'manual-trigger')], false);
     const cmConfig = await serviceAccountKubeconfig(env.kubeConfig, join(dir, 'kubeconfig-cimaster'), 'ci', 'rel-ci-stack-cimaster');
-    const mtConfig = await serviceAccountKubeconfig(env.kubeConfig, join(dir, 'kubeconfig-mt'), 'ci', 'rel-ci-stack-manual-trigger');
+    mtConfig = await serviceAccountKubeconfig(env.kubeConfig, join(dir, 'kubeconfig-mt'), 'ci', 'rel-ci-stack-manual-trigger');
     manualTrigger = await startService('manual-trigger', ['--config-path', env.prow.configPath, '--job-config-path', env.prow.jobConfigPath, '--kubeconfig', mtConfig, '--allowed-env', 'CLUSTER_NAME,CLUSTER_REGION,CLUSTER_LABELS']);
     cimaster = await startService('cimaster', [
       ...['--store', 'configmap', '--configmap-namespace', 'ci', '--configmap-name', 'lifecycle', '--kubeconfig', cmConfig, '--manual-trigger-url', manualTrigger.url],
@@ -50,6 +54,7 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
       const { job, cluster, ageMs } = podJob(pod);
       if (!cluster) return undefined; // not ours
       if (cluster.startsWith('lc-pool-')) return ageMs >= POOL_POD_MS ? 'Succeeded' : undefined;
+      if (cluster.startsWith('lc-ha-')) return haPodsMayEnd ? 'Succeeded' : undefined;
       return script.get(`${job}/${cluster}`)?.shift();
     });
   }, 180_000);
@@ -64,12 +69,15 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
   const cluster = async (name: string): Promise<ClusterView> => (await (await get(`/clusters/${name}`)).json()) as ClusterView;
   const clusters = async (): Promise<ClusterView[]> => ((await (await get('/clusters')).json()) as { clusters: ClusterView[] }).clusters;
   const until = (what: string, check: () => Promise<boolean>) => waitUntil(what, check, { timeoutMs: 90_000 });
-  const prowJobsFor = async (job: string, name: string) => {
+  type ProwJobEnv = Array<{ name: string; value: string }>;
+  const prowJobs = async (job: string) => {
     const list = (await env.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({ group: 'prow.k8s.io', version: 'v1', namespace: 'prow', plural: 'prowjobs', labelSelector: `prow.k8s.io/job=${job}` })) as {
-      items: Array<{ metadata: { name: string }; spec: { pod_spec: { containers: Array<{ env?: Array<{ name: string; value: string }> }> } } }>;
+      items: Array<{ metadata: { name: string }; spec: { pod_spec: { containers: Array<{ env?: ProwJobEnv }> } } }>;
     };
-    return list.items.filter((pj) => pj.spec.pod_spec.containers[0].env?.some((e) => e.name === 'CLUSTER_NAME' && e.value === name));
+    return list.items.map((pj) => ({ name: pj.metadata.name, env: pj.spec.pod_spec.containers[0].env ?? [] }));
   };
+  const clusterOf = (env: ProwJobEnv): string | undefined => env.find((e) => e.name === 'CLUSTER_NAME')?.value;
+  const prowJobsFor = async (job: string, name: string) => (await prowJobs(job)).filter((pj) => clusterOf(pj.env) === name);
 
   it('createcluster → provisioning (with its ProwJob) → finished when the creation job succeeds', async () => {
     script.set(`${CREATE}/lc-ok`, ['Succeeded']);
@@ -79,7 +87,7 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
     const prowJob = body.cluster.job?.name as string;
     expect(body.message).toMatch(new RegExp(`^cluster lc-ok is provisioning: creation job ${prowJob} triggered\\nstatus: https://prow.example.com/prowjob\\?prowjob=${prowJob}`));
     const [pj] = await prowJobsFor(CREATE, 'lc-ok');
-    expect(pj.spec.pod_spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'CLUSTER_REGION', value: 'us-west' }, { name: 'CLUSTER_LABELS', value: 'k8s=1.32' }]));
+    expect(pj.env).toEqual(expect.arrayContaining([{ name: 'CLUSTER_REGION', value: 'us-west' }, { name: 'CLUSTER_LABELS', value: 'k8s=1.32' }]));
     await until('lc-ok finished', async () => (await cluster('lc-ok')).state === 'finished');
     expect((await cluster('lc-ok')).history[0]).toMatchObject({ state: 'provisioning', ended: 'provisioned', prowjob: prowJob });
     expect(await (await fetch(`${cimaster.url}/getvacant?build=1&job=e2e&labels=k8s=1.32`)).text()).toBe('lc-ok');
@@ -115,6 +123,39 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
     expect((await fetch(`${cimaster.url}/getvacant?build=4&job=e2e&region=us-south`)).status).toBe(503);
   }, 180_000);
 
+  it('a cleanup job manual-trigger refuses (unknown, or env it does not allow) quarantines at first use, without a loop', async () => {
+    // A manual-trigger that allows no env, as with the chart's lifecycle off.
+    const strict = await startService('manual-trigger', ['--config-path', env.prow.configPath, '--job-config-path', env.prow.jobConfigPath, '--kubeconfig', mtConfig]);
+    const services = [strict];
+    const withCleanup = async (job: string, mt: RunningService) => {
+      const started = await startService('cimaster', ['--store', 'memory', '--manual-trigger-url', mt.url, '--cleanup-job', job, '--job-poll-interval', '200ms']);
+      services.push(started);
+      return started;
+    };
+    const cases = [
+      { cm: await withCleanup('no-such-cleanup', manualTrigger), reason: 'manual-trigger refused to run the cleanup job (HTTP 404): Job no-such-cleanup not found in config for tess/tessops' },
+      { cm: await withCleanup(CLEANUP, strict), reason: 'manual-trigger refused to run the cleanup job (HTTP 400): env CLUSTER_NAME, CLUSTER_REGION, CLUSTER_LABELS may not be overridden; allowed: none (the operator allows none)' },
+    ];
+    try {
+      for (const { cm, reason } of cases) {
+        const text = async (path: string) => (await fetch(`${cm.url}${path}`)).text();
+        const view = async () => (await (await fetch(`${cm.url}/clusters/lc-refused`, { headers: { accept: 'application/json' } })).json()) as ClusterView;
+        await text('/addcluster?cluster=lc-refused&region=r');
+        expect(await text('/getvacant?build=1&job=e2e')).toBe('lc-refused');
+        expect(await text('/finishtest?cluster=lc-refused&build=1')).toBe('cluster lc-refused is finished successfully');
+        await until('lc-refused quarantined', async () => (await view()).state === 'quarantined');
+        // Five more rounds: nothing tries again.
+        await new Promise((r) => setTimeout(r, 1_000));
+        expect([(await view()).state, (await view()).problem?.reason]).toEqual(['quarantined', reason]);
+        expect(await metric(cm, 'cimaster_job_trigger_failures_total{kind="cleanup",reason="refused"}')).toBe(1);
+        expect(await metric(cm, 'cimaster_cleanups_total{outcome="quarantined"}')).toBe(1);
+      }
+      expect(await prowJobsFor(CLEANUP, 'lc-refused')).toEqual([]);
+    } finally {
+      for (const s of services) await s.stop();
+    }
+  }, 120_000);
+
   it('a pool target minVacant 3, maxProvisioning 2 from empty converges to 3 vacant, never more than 2 creations at once', async () => {
     await writeFile(join(dir, 'inventory.yaml'), 'clusters: []\npools:\n  - {region: pool-r, minVacant: 3, maxSize: 5, maxProvisioning: 2, namePrefix: lc-pool-}\n');
     let most = 0;
@@ -128,4 +169,63 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
     expect(mine.map((c) => c.state)).toEqual(['finished', 'finished', 'finished']);
     for (const c of mine) expect(await prowJobsFor(CREATE, c.name)).toHaveLength(1); // no cluster created twice
   }, 180_000);
+
+  it('SIGKILL of the leader during replenishment: the other replica takes over, the pool converges, no cluster is created twice', async () => {
+    // Two replicas on a pool, a Lease and the chart's RBAC of their own, the same inventory mounted in both.
+    const ns = 'lifecycle-ha';
+    await createNamespace(env.kubeConfig, ns);
+    const chart = await renderChart(ns, { prow: { namespace: 'prow' } });
+    await applyObjects(env.kubeConfig, rbacOf(chart, 'cimaster'), false);
+    const kubeconfig = await serviceAccountKubeconfig(env.kubeConfig, join(dir, 'kubeconfig-cimaster-ha'), ns, 'rel-ci-stack-cimaster');
+    const inventory = join(dir, 'inventory-ha.yaml');
+    await writeFile(inventory, 'clusters: []\n');
+    const args = [
+      ...['--store', 'configmap', '--configmap-namespace', ns, '--configmap-name', 'clusters', '--kubeconfig', kubeconfig, '--manual-trigger-url', manualTrigger.url],
+      ...['--inventory', inventory, '--job-poll-interval', '200ms', '--leader-lease-duration', '3s', '--leader-renew-interval', '500ms'],
+      // A creation the dead leader stored but may not have triggered is triggered by the next after 5 s + 5 s.
+      ...['--create-cluster-timeout', '5s'],
+    ];
+    const replicas: [RunningService, RunningService] = [await startService('cimaster', args), await startService('cimaster', args)];
+    let watching = true;
+    try {
+      const { lead, follow } = await leaderOf(replicas);
+      const poolOf = async (): Promise<ClusterView[]> => {
+        const res = await fetch(`${follow.url}/clusters`, { headers: { accept: 'application/json' } });
+        return ((await res.json()) as { clusters: ClusterView[] }).clusters.filter((c) => c.region === 'ha-r');
+      };
+      // The survivor watches the pool throughout: never more than maxProvisioning creations at once.
+      let most = 0;
+      const watcher = (async () => {
+        while (watching) {
+          const provisioning = (await poolOf().catch(() => [])).filter((c) => c.state === 'provisioning').length;
+          most = Math.max(most, provisioning);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+
+      await writeFile(inventory, 'clusters: []\npools:\n  - {region: ha-r, minVacant: 3, maxSize: 5, maxProvisioning: 2, namePrefix: lc-ha-}\n');
+      // Kill the leader as soon as its two creations are stored, while their jobs are being triggered or run.
+      await until('two creations in flight', async () => (await poolOf()).filter((c) => c.state === 'provisioning').length === 2);
+      lead.process.child.kill('SIGKILL');
+      await until('the survivor leads', async () => (await metric(follow, 'cimaster_leader_status')) === 1);
+
+      haPodsMayEnd = true;
+      await until('3 vacant in ha-r', async () => (await poolOf()).filter((c) => c.state === 'finished').length >= 3);
+      watching = false;
+      await watcher;
+      const pool = await poolOf();
+      expect(pool.map((c) => c.state)).toEqual(['finished', 'finished', 'finished']);
+      expect(most).toBe(2);
+      // Exactly one creation ProwJob for each cluster of the pool, and none for a name the pool does not have.
+      const created = new Map<string, number>();
+      for (const pj of await prowJobs(CREATE)) {
+        const name = clusterOf(pj.env);
+        if (name?.startsWith('lc-ha-')) created.set(name, (created.get(name) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(created)).toEqual(Object.fromEntries(pool.map((c) => [c.name, 1])));
+    } finally {
+      watching = false;
+      for (const r of replicas) await r.stop();
+    }
+  }, 240_000);
 });

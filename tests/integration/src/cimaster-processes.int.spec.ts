@@ -1,11 +1,12 @@
 // cimaster as it ships (the bundle in dist/, built by the global setup), several processes on one store: no
 // cluster in two hands, background loops on the leader only (which another replica takes over when it is killed),
-// and a process killed with SIGKILL under load loses nothing.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// a process killed with SIGKILL under load loses nothing, and the inventory restores a pool Redis has lost.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type RedisServer, startRedisServer } from '@ci-stack/pool-store/testing';
-import { type RunningService, startService } from './services';
+import { ROOT, type RunningService, leaderOf, metric, startService } from './services';
 
 type Proc = RunningService;
 
@@ -18,16 +19,12 @@ const get = async (p: Proc, path: string) => {
 
 interface View {
   name: string;
+  region: string;
+  labels: Record<string, string>;
   state: string;
   holder: { build: string } | null;
 }
 const clusters = async (p: Proc): Promise<View[]> => JSON.parse((await get(p, '/clusters')).text).clusters as View[];
-
-/** A sample of the process's own metrics, e.g. `cimaster_leader_status`; 0 when absent. */
-const metric = async (p: Proc, sample: string): Promise<number> => {
-  const text = await (await fetch(p.metricsUrl)).text();
-  return Number(text.split('\n').find((line) => line.startsWith(`${sample} `))?.split(' ')[1] ?? 0);
-};
 
 /** Polls until `check` holds; the test's own timeout bounds it. */
 async function eventually(check: () => Promise<boolean>): Promise<void> {
@@ -69,9 +66,7 @@ describe('background loops on the leader only (Redis)', () => {
     const args = ['--store', 'redis', '--redis-url', redis.url, '--test-lease', '1s', '--sweep-interval', '200ms', '--leader-lease-duration', '3s', '--leader-renew-interval', '500ms'];
     const procs = [await startCimaster(args), await startCimaster(args)];
     try {
-      await eventually(async () => (await metric(procs[0], 'cimaster_leader_status')) + (await metric(procs[1], 'cimaster_leader_status')) === 1);
-      const leader = (await metric(procs[0], 'cimaster_leader_status')) === 1 ? 0 : 1;
-      const [lead, follow] = [procs[leader], procs[1 - leader]];
+      const { lead, follow } = await leaderOf([procs[0], procs[1]]);
       await get(follow, '/addcluster?cluster=c1&region=r');
       expect((await get(follow, '/getvacant?build=1&job=e2e')).text).toBe('c1');
       await eventually(async () => (await clusters(follow))[0].state === 'finished'); // the lease expired
@@ -147,4 +142,63 @@ describe('a process killed with SIGKILL under load', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('the inventory after the Redis store loses its data', () => {
+  it('FLUSHALL: the listed clusters come back on their own, vacant, with their region and labels; API-added ones are gone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cimaster-inventory-'));
+    const redis = await startRedisServer();
+    const inventory = join(dir, 'inventory.yaml');
+    await writeFile(inventory, 'clusters:\n  - {name: inv-west, region: us-west, labels: {k8s: "1.32"}}\n  - {name: inv-east, region: us-east}\n');
+    const args = ['--store', 'redis', '--redis-url', redis.url, '--inventory', inventory, '--job-poll-interval', '200ms', '--leader-lease-duration', '3s', '--leader-renew-interval', '500ms'];
+    const procs = [await startCimaster(args), await startCimaster(args)];
+    const pool = async (p: Proc) => (await clusters(p)).map((c) => ({ name: c.name, region: c.region, labels: c.labels, state: c.state })).sort((a, b) => a.name.localeCompare(b.name));
+    const declared = [
+      { name: 'inv-east', region: 'us-east', labels: {}, state: 'finished' },
+      { name: 'inv-west', region: 'us-west', labels: { k8s: '1.32' }, state: 'finished' },
+    ];
+    try {
+      await eventually(async () => (await pool(procs[1])).length === 2);
+      expect(await pool(procs[1])).toEqual(declared);
+      expect((await get(procs[0], '/addcluster?cluster=api-1&region=us-west')).status).toBe(200);
+      expect((await get(procs[1], '/getvacant?build=1&job=e2e&labels=k8s=1.32')).text).toBe('inv-west');
+
+      await redis.flushAll();
+      // Nobody writes from here: only reads, until the leader's inventory sync has put the listed clusters back.
+      await eventually(async () => JSON.stringify(await pool(procs[0])) === JSON.stringify(declared));
+      expect(await pool(procs[1])).toEqual(declared);
+      expect((await get(procs[1], '/getvacant?build=2&job=e2e&labels=k8s=1.32')).text).toBe('inv-west');
+    } finally {
+      for (const p of procs) await p.stop();
+      await redis.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('a bad inventory at start-up', () => {
+  /** The shipped bundle's exit code and stderr. */
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = execFile(process.execPath, [resolve(ROOT, 'dist/apps/cimaster/main.js'), ...args], { env: { PATH: process.env.PATH } }, (_, __, stderr) => done({ code: child.exitCode, stderr }));
+    });
+
+  it.each([
+    [
+      'a name listed twice and minVacant > maxSize',
+      'clusters:\n  - {name: c1, region: r}\n  - {name: c1, region: r}\npools:\n  - {region: r, minVacant: 5, maxSize: 2, maxProvisioning: 1, namePrefix: p-}\n',
+      (f: string) => `${f}: pools[0]: minVacant (5) must not exceed maxSize (2); clusters[1].name: c1 is listed twice`,
+    ],
+    ['not valid YAML', 'clusters: [\n', (f: string) => `${f}: not valid YAML: deficient indentation (2:1)`],
+    ['no such file', undefined, (f: string) => `${f}: cannot read it: ENOENT: no such file or directory, open '${f}'`],
+  ])('%s: cimaster exits 2 with one line naming the file and every problem, no stack', async (_, text, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'cimaster-bad-inventory-'));
+    try {
+      const file = join(dir, 'inventory.yaml');
+      if (text !== undefined) await writeFile(file, text);
+      expect(await run(['--store', 'memory', '--inventory', file])).toEqual({ code: 2, stderr: `cimaster: ${message(file)}\n` });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
