@@ -144,6 +144,10 @@ describe('non-default values', () => {
       expect.arrayContaining(['--create-cluster-branch=master', '--provision-timeout=2h', '--job-poll-interval=10s', '--cleanup-job=clean-e2e-cluster', '--cleanup-attempts=3', '--cleanup-timeout=1h', '--inventory=/etc/cimaster-inventory/inventory.yaml']),
     );
     expect(cm.containers[0].volumeMounts).toContainEqual({ name: 'inventory', mountPath: '/etc/cimaster-inventory', readOnly: true });
+    const tuned = await render({ cimaster: { wait: { notify: false, pollInterval: '1s' }, leaderElection: { leaseDuration: '30s', renewInterval: '5s' } } });
+    expect(podSpec(find(tuned, 'Deployment', 'rel-ci-stack-cimaster')).containers[0].args).toEqual(
+      expect.arrayContaining(['--wait-notify=false', '--wait-poll-interval=1s', '--leader-lease-duration=30s', '--leader-renew-interval=5s']),
+    );
     expect(cm.volumes).toContainEqual({ name: 'inventory', configMap: { name: 'rel-ci-stack-cimaster-inventory' } });
     const data = (find(on, 'ConfigMap', 'rel-ci-stack-cimaster-inventory') as unknown as { data: Record<string, string> }).data;
     expect(load(data['inventory.yaml'])).toEqual(inventory);
@@ -156,7 +160,7 @@ describe('non-default values', () => {
 
     const off = await render({ cimaster: { lifecycle: { inventory } } });
     expect(off.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
-    expect(podSpec(find(off, 'Deployment', 'rel-ci-stack-cimaster')).containers[0].args?.filter((a) => /lifecycle|cleanup|inventory|provision|poll/.test(a))).toEqual([]);
+    expect(podSpec(find(off, 'Deployment', 'rel-ci-stack-cimaster')).containers[0].args?.filter((a) => /lifecycle|cleanup|inventory|provision|job-poll/.test(a))).toEqual([]);
     expect(podSpec(find(off, 'Deployment', 'rel-ci-stack-manual-trigger')).containers[0].args?.some((a) => a.startsWith('--allowed-env'))).toBe(false);
   });
 
