@@ -34,7 +34,7 @@ function useRerunKey(): { key: (mode: RerunMode) => string; answered: () => void
 function AbortAsk(props: { job: RecentJob; reason: string; setReason: (r: string) => void }): JSX.Element {
   return (
     <>
-      <p>Plank stops its pod. This cannot be undone.</p>
+      <p>Plank deletes its pod. This cannot be undone.</p>
       <div class="field">
         <label for="abort-reason">Reason (recorded on the ProwJob)</label>
         <input id="abort-reason" value={props.reason} maxLength={1024} onInput={(e) => props.setReason(e.currentTarget.value)} />
