@@ -4,6 +4,7 @@ import { ConfirmDialog, callApi, messageOf, type Session } from '@ci-stack/conso
 import type { ProwJobStatus } from '@ci-stack/manual-trigger-api';
 import { canAbort, rerunModes, rerunPath, type RecentJob, type RerunAnswer, type RerunMode } from './recent-jobs-model';
 
+/** What Recent jobs does with the answers of a job's actions. */
 export interface JobActionHandlers {
   aborted: (status: ProwJobStatus) => void;
   rerun: (answer: RerunAnswer, old: RecentJob) => void;

@@ -1,5 +1,5 @@
 import type { ProwJobStatus, ProwJobSummary } from '@ci-stack/manual-trigger-api';
-import { canAbort, jobsToFollow, mergeList, rerunModes, rerunPath, withRerun, withStatus, withSummary, type RecentJob } from './recent-jobs-model';
+import { canAbort, jobsToFollow, refsText, mergeList, rerunModes, rerunPath, withRerun, withStatus, withSummary, type RecentJob } from './recent-jobs-model';
 
 function job(name: string, patch: Partial<RecentJob> = {}): RecentJob {
   return {
@@ -37,6 +37,12 @@ describe('Recent jobs', () => {
     expect(rerunModes(job('a'))).toEqual(['original', 'latest']);
     expect(rerunModes(job('a', { type: 'batch' }))).toEqual(['original']);
     expect(rerunPath('a b', 'original')).toBe('/prowjobs/a%20b/rerun?mode=original');
+  });
+
+  it('says what a job ran on: repository, branch and pull request', () => {
+    expect(refsText(job('a'))).toBe('tess/tessops · master');
+    expect(refsText(job('a', { type: 'presubmit', refs: { org: 'tess', repo: 'tessops', base_ref: 'main', pulls: [{ number: 42, author: 'bob', sha: 'abc' }] } }))).toBe('tess/tessops · main · PR #42');
+    expect(refsText(job('a', { type: 'periodic', refs: null }))).toBe('');
   });
 
   it('keeps an end the page saw when a list read a moment earlier still says the job runs', () => {

@@ -31,6 +31,14 @@ export function jobsToFollow(jobs: readonly RecentJob[], max = MAX_FOLLOWED): st
     .map((j) => j.job_name);
 }
 
+/** What a job ran on, as people say it: `tess/tessops · master · PR #42`; nothing for a periodic. */
+export function refsText(job: RecentJob): string {
+  const refs = job.refs as { org: string; repo: string; base_ref?: unknown; pulls?: Array<{ number?: unknown }> } | null;
+  if (!refs) return '';
+  const pr = refs.pulls?.[0]?.number;
+  return [`${refs.org}/${refs.repo}`, typeof refs.base_ref === 'string' ? refs.base_ref : '', typeof pr === 'number' ? `PR #${pr}` : ''].filter(Boolean).join(' · ');
+}
+
 /** Only a triggered or pending ProwJob can be aborted (the service answers 409 for any other). */
 export function canAbort(job: RecentJob): boolean {
   return !job.gone && (job.state === 'triggered' || job.state === 'pending');

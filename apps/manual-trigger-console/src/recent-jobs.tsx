@@ -4,7 +4,7 @@ import { Notice, Table, callApi, messageOf, readEvents, since, type Session } fr
 import type { ProwJobStatus, ProwJobSummary } from '@ci-stack/manual-trigger-api';
 import { JobActions, type JobActionHandlers } from './job-actions';
 import { JobStreams } from './job-streams';
-import { LIST_LIMIT, MAX_FOLLOWED, STATE_TONES, jobsToFollow, mergeList, withRerun, withStatus, withSummary, type RecentJob } from './recent-jobs-model';
+import { LIST_LIMIT, MAX_FOLLOWED, STATE_TONES, jobsToFollow, mergeList, refsText, withRerun, withStatus, withSummary, type RecentJob } from './recent-jobs-model';
 
 type SetJobs = (update: (jobs: RecentJob[] | undefined) => RecentJob[] | undefined) => void;
 
@@ -42,6 +42,7 @@ function JobRow(props: { job: RecentJob; live: boolean; note?: string; now: numb
         <span class="mono">{j.job}</span>
         <br />
         <span class="muted mono">{j.job_name}</span>
+        {j.refs && <div class="hint">{refsText(j)}</div>}
         {j.rerun_of && (
           <div class="hint" data-rerun-of={j.rerun_of}>
             rerun of <span class="mono">{j.rerun_of}</span>
