@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { Notice, formatDuration, formatTime, messageOf } from '@ci-stack/console-kit';
+import { Notice, Table, formatDuration, formatTime, messageOf } from '@ci-stack/console-kit';
 import type { Session } from '@ci-stack/console-kit';
 import { ClusterActions } from './actions';
 import { JobAndReason, StateBadge } from './board';
@@ -111,40 +111,27 @@ export function ClusterPage(props: { name: string; live: ClusterView | undefined
       {history.length === 0 ? (
         <p class="muted">No history yet.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">State</th>
-                <th scope="col">Who</th>
-                <th scope="col">From</th>
-                <th scope="col">For</th>
-                <th scope="col">Ended</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((h) => (
-                <tr key={`${h.from}-${h.state}`}>
-                  <td>
-                    <StateBadge state={h.state} />
-                  </td>
-                  <td>{[h.build && `build ${h.build}`, h.job, h.user, h.prowjob].filter(Boolean).join(' · ') || '—'}</td>
-                  <td>{formatTime(h.from)}</td>
-                  <td>{formatDuration(h.duration_seconds * 1000)}</td>
-                  <td>
-                    {h.ended}
-                    {h.log_link && (
-                      <>
-                        {' · '}
-                        <a href={h.log_link}>log</a>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['State', 'Who', 'From', 'For', 'Ended']}>
+          {history.map((h) => (
+            <tr key={`${h.from}-${h.state}`}>
+              <td>
+                <StateBadge state={h.state} />
+              </td>
+              <td>{[h.build && `build ${h.build}`, h.job, h.user, h.prowjob].filter(Boolean).join(' · ') || '—'}</td>
+              <td>{formatTime(h.from)}</td>
+              <td>{formatDuration(h.duration_seconds * 1000)}</td>
+              <td>
+                {h.ended}
+                {h.log_link && (
+                  <>
+                    {' · '}
+                    <a href={h.log_link}>log</a>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );

@@ -1,5 +1,6 @@
 import type { JSX } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
+import { Table } from '@ci-stack/console-kit';
 import { branchRule, filterJobs, jobKey, orgsAndRepos, NO_FILTER, type CatalogFilter, type JobSummary } from './catalog-model';
 
 function Select(props: { id: string; label: string; value: string; options: string[]; all: string; onChange: (v: string) => void }): JSX.Element {
@@ -39,40 +40,23 @@ export function Catalog(props: { jobs: JobSummary[] | undefined; error?: string 
       <p class="muted" role="status">
         {shown.length} of {props.jobs.length} jobs
       </p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Job</th>
-              <th scope="col">Type</th>
-              <th scope="col">Repository</th>
-              <th scope="col">Branches</th>
-              <th scope="col">Cluster</th>
-              <th scope="col">Decorated</th>
-              <th scope="col">
-                <span class="muted">Action</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((j) => (
-              <tr key={jobKey(j)} data-job={j.name}>
-                <td class="mono">{j.name}</td>
-                <td>{j.type}</td>
-                <td>{j.org ? `${j.org}/${j.repo}` : '—'}</td>
-                <td>{j.type === 'periodic' ? (j.schedule ?? 'periodic') : branchRule(j)}</td>
-                <td>{j.cluster}</td>
-                <td>{j.decorated ? 'yes' : 'no'}</td>
-                <td>
-                  <a href={`#/trigger/${jobKey(j).split('/').map(encodeURIComponent).join('/')}`} aria-label={`Trigger ${j.name}${j.org ? ` of ${j.org}/${j.repo}` : ''}`}>
-                    Trigger…
-                  </a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['Job', 'Type', 'Repository', 'Branches', 'Cluster', 'Decorated', <span class="muted">Action</span>]}>
+        {shown.map((j) => (
+          <tr key={jobKey(j)} data-job={j.name}>
+            <td class="mono">{j.name}</td>
+            <td>{j.type}</td>
+            <td>{j.org ? `${j.org}/${j.repo}` : '—'}</td>
+            <td>{j.type === 'periodic' ? (j.schedule ?? 'periodic') : branchRule(j)}</td>
+            <td>{j.cluster}</td>
+            <td>{j.decorated ? 'yes' : 'no'}</td>
+            <td>
+              <a href={`#/trigger/${jobKey(j).split('/').map(encodeURIComponent).join('/')}`} aria-label={`Trigger ${j.name}${j.org ? ` of ${j.org}/${j.repo}` : ''}`}>
+                Trigger…
+              </a>
+            </td>
+          </tr>
+        ))}
+      </Table>
     </section>
   );
 }

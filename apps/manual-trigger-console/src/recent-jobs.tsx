@@ -1,113 +1,114 @@
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { ConfirmDialog, Notice, callApi, messageOf, readEvents, since, type Session } from '@ci-stack/console-kit';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Notice, Table, callApi, messageOf, readEvents, since, type Session } from '@ci-stack/console-kit';
+import type { ProwJobStatus, ProwJobSummary } from '@ci-stack/manual-trigger-api';
+import { JobActions, type JobActionHandlers } from './job-actions';
+import { JobStreams } from './job-streams';
+import { LIST_LIMIT, MAX_FOLLOWED, STATE_TONES, jobsToFollow, mergeList, refsText, withRerun, withStatus, withSummary, type RecentJob } from './recent-jobs-model';
 
-import type { ProwJobSummary } from '@ci-stack/manual-trigger-api';
+type SetJobs = (update: (jobs: RecentJob[] | undefined) => RecentJob[] | undefined) => void;
 
-/** Jobs still running are followed live; a few streams at once is plenty for a page of recent jobs. */
-const MAX_FOLLOWED = 10;
-
-const TONES: Record<string, string> = { success: 'ok', pending: 'busy', triggered: 'busy', scheduling: 'busy', failure: 'bad', error: 'bad', aborted: 'idle' };
-
-/** Follows each running job's event stream and reports its new summaries; stops when the job has ended. */
-function useFollow(jobs: ProwJobSummary[], token: string | undefined, update: (s: ProwJobSummary) => void): void {
-  const running = jobs
-    .filter((j) => !j.ended)
-    .slice(0, MAX_FOLLOWED)
-    .map((j) => j.job_name);
-  const key = running.join(',');
+/**
+ * Keeps the newest running jobs followed live: one stream each (see JobStreams), for as long as the token stays
+ * the same. A job the service will not stream gets its words as a note; one it no longer has is marked gone.
+ */
+function useLiveJobs(jobs: RecentJob[] | undefined, session: Session, setJobs: SetJobs): Record<string, string> {
+  const [notes, setNotes] = useState<Record<string, string>>({});
+  const streams = useRef<JobStreams | undefined>(undefined);
   useEffect(() => {
-    const abort = new AbortController();
-    for (const name of running) {
-      let lastId: string | undefined;
-      const follow = async (): Promise<void> => {
-        for (let attempt = 0; attempt < 5 && !abort.signal.aborted; attempt++) {
-          try {
-            await readEvents(`/prowjobs/${encodeURIComponent(name)}/events`, {
-              token,
-              lastEventId: lastId,
-              signal: abort.signal,
-              onEvent: (e) => {
-                lastId = e.id ?? lastId;
-                if (e.event === 'status' || e.event === 'deleted') update(JSON.parse(e.data) as ProwJobSummary);
-              },
-            });
-            return; // the service ended the stream: the job has ended
-          } catch {
-            await new Promise((r) => setTimeout(r, 2000));
-          }
-        }
-      };
-      void follow();
-    }
-    return () => abort.abort();
-  }, [key, token]);
+    const s = new JobStreams({
+      read: readEvents,
+      token: session.token,
+      onSummary: (summary, event) => setJobs((list) => list && withSummary(list, summary, event)),
+      onRefused: (name, err) => {
+        const status = (err as { status?: number }).status;
+        if (status === 401) session.onUnauthenticated(messageOf(err));
+        if (status === 404) setJobs((list) => list?.map((j) => (j.job_name === name ? { ...j, gone: true } : j)));
+        else setNotes((n) => ({ ...n, [name]: messageOf(err) }));
+      },
+    });
+    streams.current = s;
+    return () => s.close();
+  }, [session.token]);
+  useEffect(() => streams.current?.follow(jobsToFollow(jobs ?? [])), [jobs, session.token]);
+  return notes;
 }
 
-/** One job's abort and rerun; each asks first and shows the service's answer or refusal. */
-function JobActions(props: { job: ProwJobSummary; session: Session; onDone: () => void }): JSX.Element | null {
-  const [confirm, setConfirm] = useState<'abort' | 'rerun'>();
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string }>();
-  if (props.session.auth && !props.session.token) return null;
-  const run = async (verb: 'abort' | 'rerun'): Promise<void> => {
-    setConfirm(undefined);
-    if (busy) return;
-    setBusy(true);
-    try {
-      const res = await callApi<{ message: string }>(`/prowjobs/${encodeURIComponent(props.job.job_name)}/${verb}`, { method: 'POST', body: {}, token: props.session.token, headers: verb === 'rerun' ? { 'idempotency-key': `rerun-${props.job.job_name}-${Date.now()}` } : {} });
-      setResult({ ok: true, text: res.message });
-      props.onDone();
-    } catch (err) {
-      if ((err as { status?: number }).status === 401) props.session.onUnauthenticated(messageOf(err));
-      setResult({ ok: false, text: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+function JobRow(props: { job: RecentJob; live: boolean; note?: string; now: number; session: Session; on: JobActionHandlers }): JSX.Element {
+  const j = props.job;
   return (
-    <>
-      <div class="actions">
-        {!props.job.ended && (
-          <button type="button" class="danger" disabled={busy} onClick={() => setConfirm('abort')} aria-label={`Abort ${props.job.job_name}`}>
-            Abort
-          </button>
+    <tr data-prowjob={j.job_name} data-state={j.state} data-live={props.live ? 'true' : undefined}>
+      <td>
+        <span class="mono">{j.job}</span>
+        <br />
+        <span class="muted mono">{j.job_name}</span>
+        {j.refs && <div class="hint">{refsText(j)}</div>}
+        {j.rerun_of && (
+          <div class="hint" data-rerun-of={j.rerun_of}>
+            rerun of <span class="mono">{j.rerun_of}</span>
+          </div>
         )}
-        <button type="button" disabled={busy} onClick={() => setConfirm('rerun')} aria-label={`Rerun ${props.job.job_name}`}>
-          Rerun
-        </button>
-      </div>
-      {result && (
-        <p class={result.ok ? 'hint' : 'field-error'} role={result.ok ? 'status' : 'alert'}>
-          {result.text}
-        </p>
-      )}
-      {confirm && (
-        <ConfirmDialog title={confirm === 'abort' ? `Abort ${props.job.job} (${props.job.job_name})?` : `Run ${props.job.job} again?`} confirmLabel={confirm === 'abort' ? 'Abort' : 'Rerun'} onConfirm={() => void run(confirm)} onCancel={() => setConfirm(undefined)}>
-          <p>{confirm === 'abort' ? 'Its pod is stopped; this cannot be undone.' : 'A new ProwJob is created from the same refs.'}</p>
-        </ConfirmDialog>
-      )}
-    </>
+      </td>
+      <td>
+        <span class={`state tone-${STATE_TONES[j.state] ?? 'idle'}`}>{j.state}</span>
+        {j.gone && <div class="hint">deleted from the cluster</div>}
+        {j.description && <div class="hint">{j.description}</div>}
+        {props.note && <div class="field-error">{props.note}</div>}
+      </td>
+      <td>{j.start_time ? `${since(j.start_time, props.now)} ago` : '—'}</td>
+      <td>{j.triggered_by ?? '—'}</td>
+      <td>
+        {j.status_link && <a href={j.status_link}>status</a>}
+        {j.log_link && (
+          <>
+            {' · '}
+            <a href={j.log_link}>log</a>
+          </>
+        )}
+      </td>
+      <td>
+        <JobActions job={j} session={props.session} on={props.on} />
+      </td>
+    </tr>
   );
 }
 
-/** The latest ProwJobs manual-trigger created, updated live, with abort and rerun where the token allows them. */
+/**
+ * The latest ProwJobs manual-trigger created (`GET /prowjobs`), the newest running ones followed live, with abort
+ * and rerun (the service says whether the token allows them). Triggering from the form reads the list again
+ * (`refresh`); nothing else does: states arrive on the streams, abort and rerun answers update their rows.
+ */
 export function RecentJobs(props: { session: Session; refresh: number; now: number }): JSX.Element {
-  const [jobs, setJobs] = useState<ProwJobSummary[]>();
+  const { session } = props;
+  const [jobs, setJobs] = useState<RecentJob[]>();
   const [error, setError] = useState<string>();
-  const [reload, setReload] = useState(0);
   useEffect(() => {
     const abort = new AbortController();
-    callApi<{ prowjobs: ProwJobSummary[] }>('/prowjobs', { query: { limit: 20 }, token: props.session.token, signal: abort.signal }).then(
+    callApi<{ prowjobs: ProwJobSummary[] }>('/prowjobs', { query: { limit: LIST_LIMIT }, token: session.token, signal: abort.signal }).then(
       (res) => {
-        setJobs(res.prowjobs);
+        setJobs((previous) => mergeList(previous, res.prowjobs));
         setError(undefined);
       },
-      (err: unknown) => !abort.signal.aborted && setError(messageOf(err)),
+      (err: unknown) => {
+        if (abort.signal.aborted) return;
+        if ((err as { status?: number }).status === 401) session.onUnauthenticated(messageOf(err));
+        setError(messageOf(err));
+      },
     );
     return () => abort.abort();
-  }, [props.session.token, props.refresh, reload]);
-  useFollow(jobs ?? [], props.session.token, (s) => setJobs((list) => list?.map((j) => (j.job_name === s.job_name ? s : j))));
+  }, [session.token, props.refresh]);
+  const notes = useLiveJobs(jobs, session, setJobs);
+  const on: JobActionHandlers = {
+    aborted: (status) => setJobs((list) => list && withStatus(list, status)),
+    rerun: (answer, old) => setJobs((list) => list && withRerun(list, answer, old)),
+    stale: (name) =>
+      void callApi<ProwJobStatus>(`/prowjobs/${encodeURIComponent(name)}`, { token: session.token }).then(
+        (status) => setJobs((list) => list && withStatus(list, status)),
+        () => undefined, // the refusal already shows next to the job
+      ),
+  };
+  const live = new Set(jobsToFollow(jobs ?? []));
+  const running = (jobs ?? []).filter((j) => !j.ended && !j.gone).length;
   return (
     <section aria-labelledby="recent-title">
       <h1 id="recent-title">Recent jobs</h1>
@@ -115,49 +116,11 @@ export function RecentJobs(props: { session: Session; refresh: number; now: numb
       {!jobs && !error && <p role="status">Loading…</p>}
       {jobs && jobs.length === 0 && <p>No ProwJob triggered here yet.</p>}
       {jobs && jobs.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">State</th>
-                <th scope="col">Started</th>
-                <th scope="col">By</th>
-                <th scope="col">Links</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => (
-                <tr key={j.job_name} data-prowjob={j.job_name} data-state={j.state}>
-                  <td>
-                    <span class="mono">{j.job}</span>
-                    <br />
-                    <span class="muted mono">{j.job_name}</span>
-                  </td>
-                  <td>
-                    <span class={`state tone-${TONES[j.state] ?? 'idle'}`}>{j.state}</span>
-                    {j.description && <div class="hint">{j.description}</div>}
-                  </td>
-                  <td>{j.start_time ? `${since(j.start_time, props.now)} ago` : '—'}</td>
-                  <td>{j.triggered_by ?? '—'}</td>
-                  <td>
-                    {j.status_link && <a href={j.status_link}>status</a>}
-                    {j.log_link && (
-                      <>
-                        {' · '}
-                        <a href={j.log_link}>log</a>
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    <JobActions job={j} session={props.session} onDone={() => setReload((n) => n + 1)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Job', 'State', 'Started', 'By', 'Links', 'Actions']} caption={running > MAX_FOLLOWED ? `The ${MAX_FOLLOWED} newest running jobs change here live; the others when the page is loaded again.` : undefined}>
+          {jobs.map((j) => (
+            <JobRow key={j.job_name} job={j} live={live.has(j.job_name)} note={notes[j.job_name]} now={props.now} session={session} on={on} />
+          ))}
+        </Table>
       )}
     </section>
   );

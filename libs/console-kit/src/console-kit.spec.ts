@@ -1,7 +1,7 @@
 import { ApiError, callApi, refusal } from './api';
 import { countdown, formatDuration } from './format';
 import { fieldOf, sessionTokenStore } from './session';
-import { EventParser } from './stream';
+import { EventParser, readEvents } from './stream';
 
 describe('console-kit', () => {
   it('formats durations and countdowns', () => {
@@ -40,6 +40,24 @@ describe('console-kit', () => {
       { id: '3', event: 'status', data: '{"a":\n1}' },
       { id: undefined, event: 'deleted', data: '{}' },
     ]);
+  });
+
+  it('reads a stream with the token and Last-Event-ID, and says whether it closed or answered 204', async () => {
+    const seen: RequestInit[] = [];
+    const answer = (res: Response) =>
+      (async (_url: string, init: RequestInit) => {
+        seen.push(init);
+        return res;
+      }) as unknown as typeof fetch;
+    const events: string[] = [];
+    const signal = new AbortController().signal;
+    const stream = new Response('id: 7\nevent: status\ndata: {"state":"pending"}\n\n', { status: 200, headers: { 'content-type': 'text/event-stream' } });
+    await expect(readEvents('/prowjobs/a/events', { token: 't0k', lastEventId: '6', signal, onEvent: (e) => events.push(`${e.id} ${e.event} ${e.data}`), fetch: answer(stream) })).resolves.toBe('closed');
+    expect(events).toEqual(['7 status {"state":"pending"}']);
+    expect(seen[0].headers).toMatchObject({ authorization: 'Bearer t0k', 'last-event-id': '6', accept: 'text/event-stream' });
+    await expect(readEvents('/prowjobs/a/events', { lastEventId: '7', signal, onEvent: () => undefined, fetch: answer(new Response(null, { status: 204 })) })).resolves.toBe('no-content');
+    const refused = new Response('{"success":false,"code":"FORBIDDEN","message":"bob may not read job a"}', { status: 403 });
+    await expect(readEvents('/prowjobs/a/events', { signal, onEvent: () => undefined, fetch: answer(refused) })).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN', message: 'bob may not read job a' });
   });
 
   it('finds the field a message is about, and keeps the token per tab', () => {

@@ -35,22 +35,25 @@ export class EventParser {
   }
 }
 
+/** How a stream ended: the service closed it (`closed`), or answered 204 (`no-content`: nothing more will come). */
+export type StreamEnd = 'closed' | 'no-content';
+
 /**
  * Reads one Server-Sent Events route with fetch, so it can send the bearer token (EventSource cannot). Resolves
- * when the service ends the stream (or answers 204: nothing more will come); a refusal is an ApiError.
+ * when the service ends the stream, saying how; a refusal is an ApiError.
  */
-export async function readEvents(url: string, opts: { token?: string; lastEventId?: string; signal: AbortSignal; onEvent: (e: StreamEvent) => void; fetch?: typeof fetch }): Promise<void> {
+export async function readEvents(url: string, opts: { token?: string; lastEventId?: string; signal: AbortSignal; onEvent: (e: StreamEvent) => void; fetch?: typeof fetch }): Promise<StreamEnd> {
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.lastEventId) headers['last-event-id'] = opts.lastEventId;
   const res = await (opts.fetch ?? fetch)(url, { headers, signal: opts.signal });
-  if (res.status === 204) return;
+  if (res.status === 204) return 'no-content';
   if (!res.ok || !res.body) throw refusal(res.status, await res.text());
   const parser = new EventParser();
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return;
+    if (done) return 'closed';
     for (const e of parser.push(value)) opts.onEvent(e);
   }
 }

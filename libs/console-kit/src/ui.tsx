@@ -176,3 +176,27 @@ export function Notice(props: { kind: 'error' | 'ok'; children: ComponentChildre
     </p>
   );
 }
+
+/**
+ * A table with a header row of column names (`scope="col"`, for screen readers), scrolling sideways inside its frame
+ * on a narrow screen. The rows are the children.
+ */
+export function Table(props: { columns: ComponentChildren[]; caption?: ComponentChildren; children: ComponentChildren }): JSX.Element {
+  return (
+    <div class="table-wrap">
+      <table>
+        {props.caption && <caption class="muted">{props.caption}</caption>}
+        <thead>
+          <tr>
+            {props.columns.map((c, i) => (
+              <th key={i} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}

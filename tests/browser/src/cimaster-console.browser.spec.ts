@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { emptyPool } from '@ci-stack/pool';
-import { call, launchBrowser, read, openPage, recordRequests, screenshot, startCimaster, type Started } from './harness';
+import { call, launchBrowser, read, openPage, recordRequests, screenshot, startCimaster, useToken, type Started } from './harness';
 
 const ADMIN = 'admin-token-0123456789';
 const TOKENS = `tokens:\n  - {identity: ops, role: admin, token: ${ADMIN}}\n  - {identity: pods, role: e2e, token: e2e-token-0123456789ab}\n`;
@@ -37,12 +37,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await context.close();
 });
-
-async function useToken(page: Page, token: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'API token' }).fill(token);
-  await page.getByRole('button', { name: 'Use token' }).click();
-  await page.getByText('Token set for this tab').waitFor();
-}
 
 const card = (page: Page, name: string) => page.locator(`[data-cluster="${name}"]`);
 

@@ -77,10 +77,17 @@ export async function openPage(context: BrowserContext, url: string): Promise<{ 
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (401|403|404)/.test(m.text())) problems.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (401|403|404|409)/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
   await page.goto(url);
   return { page, problems };
+}
+
+/** Enters an API token in the console's token field; `accepted` waits until the console keeps it. */
+export async function useToken(page: Page, token: string, accepted = true): Promise<void> {
+  await page.getByRole('textbox', { name: 'API token' }).fill(token);
+  await page.getByRole('button', { name: 'Use token' }).click();
+  if (accepted) await page.getByText('Token set for this tab').waitFor();
 }
 
 /** Writes a screenshot for the README into docs/img/. */

@@ -1,5 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openPage, recordRequests, screenshot, startManualTrigger, type Started } from './harness';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchBrowser, openPage, recordRequests, screenshot, startManualTrigger, useToken, type Started } from './harness';
 
 const ADMIN = 'admin-token-0123456789abc';
 const TOKENS = `tokens:\n  - identity: admin\n    token: ${ADMIN}\n    allow: [{}]\n`;
@@ -26,12 +26,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await context.close();
 });
-
-async function useToken(page: Page, token: string, accepted = true): Promise<void> {
-  await page.getByRole('textbox', { name: 'API token' }).fill(token);
-  await page.getByRole('button', { name: 'Use token' }).click();
-  if (accepted) await page.getByText('Token set for this tab').waitFor();
-}
 
 const triggers = (requests: { method(): string; url(): string }[]) => requests.filter((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/manual-trigger');
 
