@@ -121,7 +121,7 @@ export class JobStreams implements ProwJobs {
   private start(name: string): void {
     const s: Stream = { name, stop: new AbortController(), confirmedAt: 0, open: false, connected: false, final: false, failures: 0 };
     this.streams.set(name, s);
-    s.done = this.run(s);
+    s.done = this.run(s).catch((err: Error) => this.deps.logger.warn({ prowjob: name, err: err.message }, 'following the ProwJob event stream failed; polling it'));
   }
 
   private close(s: Stream): void {
