@@ -59,9 +59,8 @@ export function clusterEnv(cluster: Pick<Cluster, 'name' | 'region' | 'labels'>)
  * through the pool's commands (each checks that the cluster still follows that very run).
  */
 export class JobFollower {
-  /** ProwJobs recorded, and runs concluded, since the followed set was last announced. */
-  private readonly started = new Set<string>();
-  private readonly concluded = new Set<string>();
+  /** A job was recorded or a run concluded since the followed set was last announced. */
+  private changed = false;
 
   constructor(
     private readonly deps: {
@@ -95,7 +94,7 @@ export class JobFollower {
     const answer = await this.deps.jobs.trigger(request).catch((err: unknown) => this.triggerFailed(cluster, run, err));
     const started = { name: answer.job_name ?? '', statusLink: answer.status_link ?? undefined, logLink: answer.log_link ?? undefined };
     const recorded = await this.deps.pool.recordJobStarted(cluster.name, run.key, started).catch(ignoreSuperseded);
-    if (recorded && started.name) this.started.add(started.name);
+    this.changed = true;
     this.deps.logger.info({ cluster: cluster.name, kind: run.kind, attempt: run.attempt, prowjob: started.name, log: started.logLink }, `${what(run)} job triggered`);
     return { answer, cluster: recorded ?? cluster };
   }
@@ -134,16 +133,17 @@ export class JobFollower {
   }
 
   /**
-   * Tells the source which ProwJobs the pool follows: those of `state` (the snapshot the round started from), plus
-   * the ones triggered since and minus the ones concluded since. Call it at the end of a round.
+   * Tells the source which ProwJobs the pool follows, at the end of a round: those of `state` (the snapshot the
+   * round started from), or of the pool as it is now when a job was triggered or concluded since.
    */
-  announce(state: PoolState): void {
+  async announce(state: PoolState): Promise<void> {
     if (!this.deps.jobs.setFollowed) return;
-    const names = new Set(this.started);
-    for (const c of state.clusters.values()) if (c.job?.name && (c.state === 'provisioning' || c.state === 'cleaning')) names.add(c.job.name);
-    for (const name of this.concluded) names.delete(name);
-    this.started.clear();
-    this.concluded.clear();
+    const changed = this.changed;
+    this.changed = false;
+    // An unreadable store fails the next round anyway; the round's own snapshot is the best known meanwhile.
+    const current = changed ? await this.deps.pool.snapshot().catch(() => state) : state;
+    const names = new Set<string>();
+    for (const c of current.clusters.values()) if (c.job?.name && (c.state === 'provisioning' || c.state === 'cleaning')) names.add(c.job.name);
     this.deps.jobs.setFollowed(names);
   }
 
@@ -178,7 +178,7 @@ export class JobFollower {
   private async conclude(cluster: Cluster, key: string, outcome: JobOutcome): Promise<void> {
     const result = await this.deps.pool.finishJob(cluster.name, key, outcome).catch(ignoreSuperseded);
     if (!result) return;
-    if (result.run.name) this.concluded.add(result.run.name);
+    this.changed = true;
     this.deps.onOutcome?.(result, this.deps.clock.now());
     const c = result.cluster;
     const fields = { cluster: c.name, kind: result.run.kind, attempt: result.run.attempt, prowjob: result.run.name, result: result.result, log: outcome.logLink ?? result.run.logLink };

@@ -223,7 +223,7 @@ describe('following ProwJobs through their event streams', () => {
     await until('the stream is open', () => s.fake.openStreams(job) === 1);
     s.leadership.leading = false;
     await s.streams.closeAll();
-    s.follower.announce(await s.pool.snapshot()); // a round that was running when leadership went
+    await s.follower.announce(await s.pool.snapshot()); // a round that was running when leadership went
     expect(s.streams.openStreams).toBe(0);
     await until('closed on the server', () => s.fake.openStreams() === 0);
     s.leadership.leading = true;

@@ -51,7 +51,7 @@ export class Reconciler {
       if (inventory?.pools.length) await this.replenish(await this.deps.pool.snapshot(), inventory);
     } finally {
       // Last, so that the jobs this round triggered are followed at once (streams opened) rather than next round.
-      this.deps.follower.announce(state);
+      await this.deps.follower.announce(state);
     }
   }
 
