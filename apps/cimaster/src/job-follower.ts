@@ -5,12 +5,14 @@ import { ManualTriggerFailedError, ManualTriggerUnavailableError, ProwJobGoneErr
 
 /**
  * What the follower needs from manual-trigger: run a job, and tell how a ProwJob is doing. Polling
- * `GET /prowjobs/NAME` is the baseline; a source that streams ProwJob events can implement `status` from its
- * cache and wake the lifecycle loop (`Lifecycle.loop.wake()`) when a job changes.
+ * `GET /prowjobs/NAME` is the baseline; a source that streams ProwJob events (`JobStreams`) answers `status` from
+ * its cache and wakes the lifecycle loop when a job ends.
  */
 export interface ProwJobs {
   trigger(req: JobRequest): Promise<TriggerAnswer>;
   status(name: string): Promise<JobStatus>;
+  /** Told after every round which ProwJobs the pool follows now (a streaming source opens and closes its streams by it). */
+  setFollowed?(names: ReadonlySet<string>): void;
 }
 
 export interface JobFollowerConfig {
@@ -57,6 +59,9 @@ export function clusterEnv(cluster: Pick<Cluster, 'name' | 'region' | 'labels'>)
  * through the pool's commands (each checks that the cluster still follows that very run).
  */
 export class JobFollower {
+  /** A job was recorded or a run concluded since the followed set was last announced. */
+  private changed = false;
+
   constructor(
     private readonly deps: {
       pool: ClusterPool;
@@ -89,6 +94,7 @@ export class JobFollower {
     const answer = await this.deps.jobs.trigger(request).catch((err: unknown) => this.triggerFailed(cluster, run, err));
     const started = { name: answer.job_name ?? '', statusLink: answer.status_link ?? undefined, logLink: answer.log_link ?? undefined };
     const recorded = await this.deps.pool.recordJobStarted(cluster.name, run.key, started).catch(ignoreSuperseded);
+    this.changed = true;
     this.deps.logger.info({ cluster: cluster.name, kind: run.kind, attempt: run.attempt, prowjob: started.name, log: started.logLink }, `${what(run)} job triggered`);
     return { answer, cluster: recorded ?? cluster };
   }
@@ -126,6 +132,21 @@ export class JobFollower {
     }
   }
 
+  /**
+   * Tells the source which ProwJobs the pool follows, at the end of a round: those of `state` (the snapshot the
+   * round started from), or of the pool as it is now when a job was triggered or concluded since.
+   */
+  async announce(state: PoolState): Promise<void> {
+    if (!this.deps.jobs.setFollowed) return;
+    const changed = this.changed;
+    this.changed = false;
+    // An unreadable store fails the next round anyway; the round's own snapshot is the best known meanwhile.
+    const current = changed ? await this.deps.pool.snapshot().catch(() => state) : state;
+    const names = new Set<string>();
+    for (const c of current.clusters.values()) if (c.job?.name && (c.state === 'provisioning' || c.state === 'cleaning')) names.add(c.job.name);
+    this.deps.jobs.setFollowed(names);
+  }
+
   private async follow(cluster: Cluster & { job: JobRun }): Promise<void> {
     const run = cluster.job;
     const { config } = this.deps;
@@ -157,6 +178,7 @@ export class JobFollower {
   private async conclude(cluster: Cluster, key: string, outcome: JobOutcome): Promise<void> {
     const result = await this.deps.pool.finishJob(cluster.name, key, outcome).catch(ignoreSuperseded);
     if (!result) return;
+    this.changed = true;
     this.deps.onOutcome?.(result, this.deps.clock.now());
     const c = result.cluster;
     const fields = { cluster: c.name, kind: result.run.kind, attempt: result.run.attempt, prowjob: result.run.name, result: result.result, log: outcome.logLink ?? result.run.logLink };

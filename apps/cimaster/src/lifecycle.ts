@@ -1,8 +1,10 @@
+import type { ManualTriggerClient } from '@ci-stack/manual-trigger-api';
 import type { ClusterPool } from '@ci-stack/pool';
 import type { Logger, ReadinessCheck } from '@ci-stack/service-kit';
 import type { Clock } from '@ci-stack/core';
 import type { InventoryFile } from './inventory';
 import { JobFollower, type ProwJobs } from './job-follower';
+import { JobStreams } from './job-streams';
 import type { Leadership } from './leadership';
 import { runLoop, type Loop } from './loop';
 import { recordJobOutcome, type PoolMetrics } from './metrics';
@@ -12,19 +14,46 @@ import { Reconciler } from './reconciler';
 export interface Lifecycle {
   follower: JobFollower;
   loop: Loop;
+  /** The event streams of the followed jobs (`--follow-events`); close them when this replica stops leading. */
+  streams?: JobStreams;
   /** /readyz checks that leave the replica ready: the inventory in force may be an older, good one. */
   advisories(): Record<string, ReadinessCheck>;
 }
 
+export interface LifecycleDeps {
+  pool: ClusterPool;
+  /** Polls ProwJobs (and triggers them). */
+  jobs: ProwJobs;
+  /** manual-trigger's client, for the event streams of `--follow-events`. */
+  streamClient?: Pick<ManualTriggerClient, 'stream' | 'baseUrl'>;
+  clock: Clock;
+  logger: Logger;
+  metrics: PoolMetrics;
+  leadership: Leadership;
+  inventory?: InventoryFile;
+}
+
 /**
  * Wires the pool's background work (inventory sync, replenishing, following creation and cleanup jobs) into one
- * loop that runs on the leader every `--job-poll-interval`.
+ * loop that runs on the leader every `--job-poll-interval`, and as soon as a followed job's stream says it ended.
  */
-export function startLifecycle(opts: CimasterOptions, deps: { pool: ClusterPool; jobs: ProwJobs; clock: Clock; logger: Logger; metrics: PoolMetrics; leadership: Leadership; inventory?: InventoryFile }): Lifecycle {
+export function startLifecycle(opts: CimasterOptions, deps: LifecycleDeps): Lifecycle {
   const { pool, clock, logger, metrics } = deps;
+  const streams =
+    opts.followEvents && deps.streamClient
+      ? new JobStreams({
+          polling: deps.jobs,
+          client: deps.streamClient,
+          clock,
+          logger,
+          config: { maxStreams: opts.maxFollowedStreams, trustMs: opts.jobPollInterval },
+          leadership: deps.leadership,
+          onEnd: () => loop.wake(),
+        })
+      : undefined;
   const follower = new JobFollower({
     pool,
-    jobs: deps.jobs,
+    jobs: streams ?? deps.jobs,
     clock,
     logger,
     config: {
@@ -43,6 +72,7 @@ export function startLifecycle(opts: CimasterOptions, deps: { pool: ClusterPool;
   return {
     follower,
     loop,
+    streams,
     advisories: (): Record<string, ReadinessCheck> => {
       const inv = deps.inventory;
       if (!inv) return {};

@@ -50,7 +50,7 @@ async function start(opts: CimasterOptions): Promise<void> {
     logger,
   });
   // The gauges read the store lazily, at scrape time; the write hooks feed the store histograms.
-  const metrics = createMetrics(() => store.read(), { inventoryError: () => inventory?.lastError, isLeader: () => leadership.isLeader() });
+  const metrics = createMetrics(() => store.read(), { inventoryError: () => inventory?.lastError, isLeader: () => leadership.isLeader(), followedStreams: () => lifecycle.streams?.openStreams ?? 0 });
   // Without store notifications (--wait-notify=false) the pool event stream hears this process's writes at once
   // and other replicas' at the hub's resync.
   const localWrites = new LocalWrites();
@@ -84,7 +84,7 @@ async function start(opts: CimasterOptions): Promise<void> {
   });
   const creation = { client: manualTrigger, org: opts.createClusterOrg, repo: opts.createClusterRepo, job: opts.createClusterJob };
   const jobs = manualTriggerJobs({ client: manualTrigger, org: opts.createClusterOrg, repo: opts.createClusterRepo });
-  const lifecycle = startLifecycle(opts, { pool, jobs, clock: systemClock, logger, metrics, leadership, inventory });
+  const lifecycle = startLifecycle(opts, { pool, jobs, streamClient: manualTrigger, clock: systemClock, logger, metrics, leadership, inventory });
   // The pool event stream follows the store's change notifications, which carry every replica's writes.
   const events = new PoolEventHub({ snapshot: () => pool.snapshot(), changes: opts.waitNotify ? store : localWrites, clock: systemClock, logger });
   registerEventStreamGauge(metrics.registry, () => events.size);
@@ -101,13 +101,17 @@ async function start(opts: CimasterOptions): Promise<void> {
     console: { assets: consoleAssets, config: { service: 'cimaster', peer_url: opts.manualTriggerConsoleUrl ?? null, auth: Boolean(auth) } },
     createCluster: (req) => createCluster(creation, req),
     advisories: lifecycle.advisories,
-    provision: (req) => lifecycle.follower.provision(req),
+    provision: async (req) => {
+      const provisioned = await lifecycle.follower.provision(req);
+      lifecycle.loop.wake(); // the leader follows the new job from now (its event stream opens after the round)
+      return provisioned;
+    },
     wake: () => lifecycle.loop.wake(),
   });
   const sweeper = startSweeper({ pool, intervalMs: opts.sweepInterval, metrics, logger, leadership });
   // A new leader starts its rounds at once rather than at the next interval.
   leadership.onChange((leading) => {
-    if (!leading) return;
+    if (!leading) return void lifecycle.streams?.closeAll();
     sweeper.wake();
     lifecycle.loop.wake();
   });
@@ -118,7 +122,7 @@ async function start(opts: CimasterOptions): Promise<void> {
     server: opts,
     logger,
     onStopAccepting: [() => events.close()],
-    onShutdown: [() => leadership.close(), () => sweeper.stop(), () => lifecycle.loop.stop(), () => store.close(), async () => auth?.close(), async () => inventory?.close()],
+    onShutdown: [() => leadership.close(), () => sweeper.stop(), () => lifecycle.loop.stop(), async () => lifecycle.streams?.closeAll(), () => store.close(), async () => auth?.close(), async () => inventory?.close()],
   });
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, store: opts.store, auth: Boolean(auth), cleanupJob: opts.cleanupJob, inventory: opts.inventory }, 'cimaster listening');
 }

@@ -23,9 +23,9 @@ const JOB_BUCKETS = [5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
 
 /**
  * `inventoryError` says whether the inventory on disk is invalid; `isLeader` whether this replica runs the background
- * loops (a single process always does).
+ * loops (a single process always does); `followedStreams` how many ProwJob event streams are open.
  */
-export function createMetrics(snapshot: () => Promise<PoolState>, opts: { inventoryError?: () => string | undefined; isLeader?: () => boolean } = {}): PoolMetrics {
+export function createMetrics(snapshot: () => Promise<PoolState>, opts: { inventoryError?: () => string | undefined; isLeader?: () => boolean; followedStreams?: () => number } = {}): PoolMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cimaster_' });
   new Gauge({
@@ -67,6 +67,14 @@ export function createMetrics(snapshot: () => Promise<PoolState>, opts: { invent
     registers: [registry],
     collect() {
       this.set((opts.isLeader?.() ?? true) ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'cimaster_followed_job_streams',
+    help: "ProwJob event streams open to manual-trigger for the creation and cleanup jobs followed (the leader's; 0 elsewhere).",
+    registers: [registry],
+    collect() {
+      this.set(opts.followedStreams?.() ?? 0);
     },
   });
   new Gauge({

@@ -19,6 +19,7 @@ describe('cimaster options', () => {
         ['auth-config', 'AUTH_CONFIG'], ['log-level', 'LOG_LEVEL'], ['grace-period', 'GRACE_PERIOD'],
         ['create-cluster-branch', 'CREATE_CLUSTER_BRANCH'], ['provision-timeout', 'PROVISION_TIMEOUT'], ['cleanup-job', 'CLEANUP_JOB'], ['cleanup-attempts', 'CLEANUP_ATTEMPTS'],
         ['cleanup-timeout', 'CLEANUP_TIMEOUT'], ['inventory', 'INVENTORY'], ['job-poll-interval', 'JOB_POLL_INTERVAL'],
+        ['follow-events', 'FOLLOW_EVENTS'], ['max-followed-streams', 'MAX_FOLLOWED_STREAMS'],
         ['wait-notify', 'WAIT_NOTIFY'], ['wait-poll-interval', 'WAIT_POLL_INTERVAL'], ['leader-lease-duration', 'LEADER_LEASE_DURATION'], ['leader-renew-interval', 'LEADER_RENEW_INTERVAL'],
         ['console-dir', 'CONSOLE_DIR'], ['manual-trigger-console-url', 'MANUAL_TRIGGER_CONSOLE_URL'],
       ].sort(),
@@ -79,5 +80,20 @@ describe('cimaster options: waiting and leader election', () => {
 
   it('refuses a renew interval that leaves no room to renew before stepping down', () => {
     expect(() => values(['--leader-lease-duration=3s', '--leader-renew-interval=2s'])).toThrow(new OptionsError(['--leader-renew-interval must be at most a third of --leader-lease-duration']));
+  });
+});
+
+describe('cimaster options: following jobs through event streams', () => {
+  it.each<[string, string[], Record<string, string>, Partial<CimasterOptions>]>([
+    ['defaults', [], {}, { followEvents: true, maxFollowedStreams: 50 }],
+    ['flags', ['--follow-events=false', '--max-followed-streams=5'], {}, { followEvents: false, maxFollowedStreams: 5 }],
+    ['environment', [], { FOLLOW_EVENTS: 'false', MAX_FOLLOWED_STREAMS: '200' }, { followEvents: false, maxFollowedStreams: 200 }],
+  ])('%s', (_name, argv, env, expected) => {
+    expect(values(argv, env)).toMatchObject(expected);
+  });
+
+  it('refuses a bound outside 1 to 1000', () => {
+    expect(() => values(['--max-followed-streams=0'])).toThrow(OptionsError);
+    expect(() => values(['--max-followed-streams=1001'])).toThrow(OptionsError);
   });
 });

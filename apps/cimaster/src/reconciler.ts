@@ -31,7 +31,7 @@ export function randomSuffix(): string {
 
 /**
  * One round of the pool's background work, run by the leader: bring the pool in step with the inventory, follow
- * every creation and cleanup job, then create what the targets need. Each step plans on one snapshot and writes
+ * every creation and cleanup job, then create what the targets need, and say which jobs are followed now. Each step plans on one snapshot and writes
  * only when there is something to do; the commands re-check everything on the state they change.
  */
 export class Reconciler {
@@ -45,9 +45,14 @@ export class Reconciler {
     let state = await this.deps.pool.snapshot();
     const inventory = this.deps.inventory?.current();
     if (inventory && (await this.syncInventory(state, inventory))) state = await this.deps.pool.snapshot();
-    await this.deps.follower.round(state);
-    // Replenish on what following just concluded: a creation that ended this round counts as vacant (or failed).
-    if (inventory?.pools.length) await this.replenish(await this.deps.pool.snapshot(), inventory);
+    try {
+      await this.deps.follower.round(state);
+      // Replenish on what following just concluded: a creation that ended this round counts as vacant (or failed).
+      if (inventory?.pools.length) await this.replenish(await this.deps.pool.snapshot(), inventory);
+    } finally {
+      // Last, so that the jobs this round triggered are followed at once (streams opened) rather than next round.
+      await this.deps.follower.announce(state);
+    }
   }
 
   private async syncInventory(state: PoolState, inventory: Inventory): Promise<boolean> {

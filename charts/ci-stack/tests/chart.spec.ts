@@ -141,7 +141,7 @@ describe('non-default values', () => {
     const on = await render({ cimaster: { lifecycle: { enabled: true, cleanupJob: 'clean-e2e-cluster', inventory } }, manualTrigger: { allowedEnv: ['KUBE_VERSION', 'CLUSTER_NAME'] } });
     const cm = podSpec(find(on, 'Deployment', 'rel-ci-stack-cimaster'));
     expect(cm.containers[0].args).toEqual(
-      expect.arrayContaining(['--create-cluster-branch=master', '--provision-timeout=2h', '--job-poll-interval=10s', '--cleanup-job=clean-e2e-cluster', '--cleanup-attempts=3', '--cleanup-timeout=1h', '--inventory=/etc/cimaster-inventory/inventory.yaml']),
+      expect.arrayContaining(['--create-cluster-branch=master', '--provision-timeout=2h', '--job-poll-interval=10s', '--follow-events=true', '--max-followed-streams=50', '--cleanup-job=clean-e2e-cluster', '--cleanup-attempts=3', '--cleanup-timeout=1h', '--inventory=/etc/cimaster-inventory/inventory.yaml']),
     );
     expect(cm.containers[0].volumeMounts).toContainEqual({ name: 'inventory', mountPath: '/etc/cimaster-inventory', readOnly: true });
     const tuned = await render({ cimaster: { wait: { notify: false, pollInterval: '1s' }, leaderElection: { leaseDuration: '30s', renewInterval: '5s' } } });
@@ -160,7 +160,7 @@ describe('non-default values', () => {
 
     const off = await render({ cimaster: { lifecycle: { inventory } } });
     expect(off.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
-    expect(podSpec(find(off, 'Deployment', 'rel-ci-stack-cimaster')).containers[0].args?.filter((a) => /lifecycle|cleanup|inventory|provision|job-poll/.test(a))).toEqual([]);
+    expect(podSpec(find(off, 'Deployment', 'rel-ci-stack-cimaster')).containers[0].args?.filter((a) => /lifecycle|cleanup|inventory|provision|job-poll|follow/.test(a))).toEqual([]);
     expect(podSpec(find(off, 'Deployment', 'rel-ci-stack-manual-trigger')).containers[0].args?.some((a) => a.startsWith('--allowed-env'))).toBe(false);
   });
 

@@ -228,4 +228,40 @@ describe('the cluster lifecycle (cimaster + manual-trigger + kube-apiserver + pl
       for (const r of replicas) await r.stop();
     }
   }, 240_000);
+
+  describe('with --job-poll-interval 10m, outcomes arrive through the ProwJob event streams', () => {
+    let evented: RunningService;
+    beforeAll(async () => {
+      // A cimaster of its own (file store), whose timed rounds are 10 minutes apart: only the event streams can
+      // bring an outcome within the 90 s the waits below allow.
+      evented = await startService('cimaster', [
+        ...['--store', 'file', '--state-file', join(dir, 'events-pool.json'), '--manual-trigger-url', manualTrigger.url],
+        ...['--cleanup-job', CLEANUP, '--job-poll-interval', '10m', '--follow-events=true'],
+      ]);
+    }, 60_000);
+    afterAll(async () => {
+      await evented?.stop();
+    });
+
+    const call = (path: string) => fetch(`${evented.url}${path}`, { headers: { accept: 'application/json' } });
+    const state = async (name: string): Promise<string> => ((await (await call(`/clusters/${name}`)).json()) as ClusterView).state;
+    const streams = async (): Promise<number> => Number(/^cimaster_followed_job_streams (\d+)$/m.exec(await (await fetch(evented.metricsUrl)).text())?.[1]);
+
+    it('createcluster → finished, then finishtest → cleaning → finished, each as its ProwJob ends', async () => {
+      expect((await call('/createcluster?cluster=lc-ev&region=us-ev')).status).toBe(200);
+      await until('a stream for the creation job', async () => (await streams()) === 1);
+      expect(await state('lc-ev')).toBe('provisioning');
+      script.set(`${CREATE}/lc-ev`, ['Succeeded']); // the kubelet ends the pod only now
+      await until('lc-ev finished', async () => (await state('lc-ev')) === 'finished');
+      await until('no stream left', async () => (await streams()) === 0);
+
+      expect(await (await fetch(`${evented.url}/getvacant?build=9&job=e2e&region=us-ev`)).text()).toBe('lc-ev');
+      expect(await (await fetch(`${evented.url}/finishtest?cluster=lc-ev&build=9`)).text()).toBe('cluster lc-ev is finished successfully');
+      await until('a stream for the cleanup job', async () => (await streams()) === 1);
+      expect(await state('lc-ev')).toBe('cleaning');
+      script.set(`${CLEANUP}/lc-ev`, ['Succeeded']);
+      await until('lc-ev vacant again', async () => (await state('lc-ev')) === 'finished');
+      expect(await prowJobsFor(CLEANUP, 'lc-ev')).toHaveLength(1);
+    }, 240_000);
+  });
 });
