@@ -45,7 +45,10 @@ async function start(opts: ManualTriggerOptions): Promise<void> {
     allowedEnv: opts.allowedEnv,
     idempotencyTtlMs: opts.idempotencyTtl,
   });
-  const operations = createOperations({ prowJobs, trigger: service, config: () => watcher.current(), clock: systemClock, metrics, githubUrl: opts.githubUrl, allowedEnv: opts.allowedEnv });
+  const operations = createOperations({
+    ...{ prowJobs, trigger: service, config: () => watcher.current(), clock: systemClock, metrics, githubUrl: opts.githubUrl, allowedEnv: opts.allowedEnv },
+    onKeepError: (err, name) => logger.warn({ prowjob: name, err: err.message }, 'could not check that an abort held'),
+  });
   following = () => operations.follower.following;
   // Event streams and waits end as soon as the server stops accepting (clients reconnect elsewhere) instead of holding the drain.
   const stopping = new AbortController();
@@ -65,7 +68,7 @@ async function start(opts: ManualTriggerOptions): Promise<void> {
     logger,
     console: { assets: consoleAssets, config: consoleConfig },
   });
-  await serveService({ app, registry: metrics.registry, server: opts, logger, onStopAccepting: [() => stopping.abort()], onShutdown: [async () => watcher.close(), async () => auth?.close()] });
+  await serveService({ app, registry: metrics.registry, server: opts, logger, onStopAccepting: [() => stopping.abort()], onShutdown: [async () => operations.aborter.close(), async () => watcher.close(), async () => auth?.close()] });
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, dryRun: opts.dryRun, namespace, auth: Boolean(auth), jobs: loaded.index.counts() }, 'manual-trigger listening');
 }
 

@@ -9,6 +9,7 @@ export interface TriggerMetrics {
   buildIdWait: Histogram<'outcome'>;
   configReloads: Counter<'result'>;
   aborted: Counter<'via'>;
+  abortsReapplied: Counter;
   reruns: Counter<'mode'>;
 }
 
@@ -67,6 +68,7 @@ export function createMetrics(source: { config: () => LoadedProwConfig; status: 
     },
   });
   const aborted = new Counter({ name: 'manual_trigger_prowjobs_aborted_total', help: 'ProwJobs aborted, by route (single, bulk).', labelNames: ['via'], registers: [registry] });
+  const abortsReapplied = new Counter({ name: 'manual_trigger_aborts_reapplied_total', help: 'Aborts applied again because plank had overwritten them with a stale update.', registers: [registry] });
   const reruns = new Counter({ name: 'manual_trigger_prowjob_reruns_total', help: 'ProwJobs created as reruns, by mode (original, latest).', labelNames: ['mode'], registers: [registry] });
   new Gauge({
     name: 'manual_trigger_prowjob_followers',
@@ -76,5 +78,5 @@ export function createMetrics(source: { config: () => LoadedProwConfig; status: 
       this.set(source.following?.() ?? 0);
     },
   });
-  return { registry, created, createFailures, buildIdWait, configReloads, aborted, reruns };
+  return { registry, created, createFailures, buildIdWait, configReloads, aborted, abortsReapplied, reruns };
 }

@@ -3,6 +3,14 @@ import { contract, kubeApp, seedProwJob } from './test-helpers';
 
 afterEach(() => contract.verify());
 
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('condition not met within 2 s');
+}
+
 type Env = Awaited<ReturnType<typeof kubeApp>>;
 
 describe('POST /prowjobs/NAME/abort', () => {
@@ -25,6 +33,32 @@ describe('POST /prowjobs/NAME/abort', () => {
     expect(stored.status.completionTime).toBeUndefined();
     const patches = env.kube.requests().filter((r) => r.method === 'PATCH');
     expect(patches).toEqual([{ method: 'PATCH', path: '/apis/prow.k8s.io/v1/namespaces/prow/prowjobs/pj-1', query: '', status: 200 }]);
+  });
+
+  it("applies the abort again when plank's stale update puts the job back to pending, until plank completes it", async () => {
+    await seedProwJob(env, { name: 'pj-1', ours: true, state: 'pending' });
+    await request(env.app).post('/prowjobs/pj-1/abort').send({ reason: 'wrong branch' }).expect(200);
+    // plank's merge patch from its cache, computed before the abort: state pending, its own description.
+    env.kube.update('prowjobs', 'prow', 'pj-1', { status: { state: 'pending', description: 'Job triggered.' } });
+    await eventually(async () => (await env.prowJobs.get('pj-1')).status.state === 'aborted');
+    expect((await env.prowJobs.get('pj-1')).status.description).toBe('Successfully aborted pj-1. Reason: wrong branch');
+    expect(await env.metrics.registry.getSingleMetricAsString('manual_trigger_aborts_reapplied_total')).toMatch(/ 1$/);
+    // Once plank completes the job, nothing is applied again, whatever happens later.
+    env.kube.update('prowjobs', 'prow', 'pj-1', { status: { completionTime: '2026-03-28T10:00:05Z' } });
+    await new Promise((r) => setTimeout(r, 100));
+    env.kube.update('prowjobs', 'prow', 'pj-1', { status: { state: 'pending' } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await env.prowJobs.get('pj-1')).status.state).toBe('pending');
+    expect(env.kube.requests().filter((r) => r.method === 'PATCH')).toHaveLength(2);
+  });
+
+  it('leaves a job alone that someone else put back to running after aborting it anew', async () => {
+    await seedProwJob(env, { name: 'pj-1', ours: true, state: 'pending' });
+    await request(env.app).post('/prowjobs/pj-1/abort').expect(200);
+    env.kube.update('prowjobs', 'prow', 'pj-1', { metadata: { annotations: { 'manual-trigger.ci-stack.io/aborted-at': '2026-03-28T09:00:00Z' } }, status: { state: 'pending' } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await env.prowJobs.get('pj-1')).status.state).toBe('pending');
+    expect(env.kube.requests().filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });
 
   it('aborts a triggered job from a form or query reason too', async () => {

@@ -3,6 +3,7 @@ import { DomainError, type Clock } from '@ci-stack/core';
 import { Annotations } from './build-prowjob';
 import { DryRunError, ProwJobEndedError, ProwJobNotAbortableError } from './errors';
 import type { TriggerMetrics } from './metrics';
+import { AbortKeeper } from './abort-keeper';
 import type { ProwJobApi } from './prowjob-api';
 import type { ProwJobLister } from './prowjob-list';
 import type { ListFilters } from './requests/list-request';
@@ -48,10 +49,32 @@ const BULK_CONCURRENCY = 8;
  * description saying who aborted it; plank then deletes its pod and sets the completion time (plank ignores jobs
  * that already have one, so setting it here would leave the pod running). Each change is a merge patch guarded by
  * the resourceVersion we read, so it never overwrites a change plank made meanwhile: on a conflict we read again
- * and decide again.
+ * and decide again. plank itself can overwrite a fresh abort with a stale patch; each abort is watched for that
+ * and applied again ({@link AbortKeeper}).
  */
 export class ProwJobAborter {
-  constructor(private readonly deps: { prowJobs?: ProwJobApi; clock: Clock; metrics: TriggerMetrics; lister: ProwJobLister }) {}
+  private readonly keeper?: AbortKeeper;
+
+  constructor(
+    private readonly deps: {
+      prowJobs?: ProwJobApi;
+      clock: Clock;
+      metrics: TriggerMetrics;
+      lister: ProwJobLister;
+      /** How long each abort is watched for plank undoing it (see {@link AbortKeeper}). */
+      keepAbortsMs?: number;
+      onKeepError?: (err: Error, name: string) => void;
+    },
+  ) {
+    if (deps.prowJobs) {
+      this.keeper = new AbortKeeper({ prowJobs: deps.prowJobs, windowMs: deps.keepAbortsMs, onReapplied: () => deps.metrics.abortsReapplied.inc(), onError: deps.onKeepError });
+    }
+  }
+
+  /** Stops watching recent aborts (at shutdown). */
+  close(): void {
+    this.keeper?.close();
+  }
 
   /** Aborts one ProwJob as read in `current`; 409 PROWJOB_ENDED if it has ended (also if it ends meanwhile). */
   async abort(current: ProwJob, caller: AbortCaller): Promise<ProwJob> {
@@ -91,7 +114,7 @@ export class ProwJobAborter {
     }
   }
 
-  private async abortGuarded(current: ProwJob, caller: AbortCaller): Promise<ProwJob> {
+  private async abortGuarded(current: ProwJob, caller: AbortCaller, keep = true): Promise<ProwJob> {
     const api = this.deps.prowJobs;
     if (!api) throw new DryRunError('Aborting ProwJobs');
     let pj = current;
@@ -100,7 +123,9 @@ export class ProwJobAborter {
       if (hasEnded(pj)) throw new ProwJobEndedError(pj.metadata.name, state);
       if (!ABORTABLE.includes(state)) throw new ProwJobNotAbortableError(pj.metadata.name, state);
       try {
-        return await api.patch(pj.metadata.name, { type: 'merge', patch: this.abortPatch(pj, caller), resourceVersion: pj.metadata.resourceVersion ?? '' });
+        const aborted = await api.patch(pj.metadata.name, { type: 'merge', patch: this.abortPatch(pj, caller), resourceVersion: pj.metadata.resourceVersion ?? '' });
+        if (keep) this.keeper?.keep(aborted, Annotations.abortedAt, (current) => this.abortGuarded(current, caller, false));
+        return aborted;
       } catch (err) {
         if (!(err instanceof DomainError && err.code === 'KUBE_CONFLICT') || attempt >= ATTEMPTS) throw err;
         pj = await api.get(pj.metadata.name);

@@ -36,12 +36,15 @@ export function createOperations(deps: {
   metrics: TriggerMetrics;
   githubUrl: string;
   allowedEnv: readonly string[];
+  /** How long each abort is watched for plank undoing it (default 30 s). */
+  keepAbortsMs?: number;
+  onKeepError?: (err: Error, name: string) => void;
 }): ProwJobOperations {
   const lister = new ProwJobLister({ prowJobs: deps.prowJobs, views: deps.trigger.views, clock: deps.clock });
   return {
     lister,
     follower: new ProwJobFollower({ prowJobs: deps.prowJobs, views: deps.trigger.views }),
-    aborter: new ProwJobAborter({ prowJobs: deps.prowJobs, clock: deps.clock, metrics: deps.metrics, lister }),
+    aborter: new ProwJobAborter({ prowJobs: deps.prowJobs, clock: deps.clock, metrics: deps.metrics, lister, keepAbortsMs: deps.keepAbortsMs, onKeepError: deps.onKeepError }),
     rerunner: new ProwJobRerunner({ trigger: deps.trigger, config: deps.config, clock: deps.clock, metrics: deps.metrics, githubUrl: deps.githubUrl, allowedEnv: deps.allowedEnv }),
   };
 }

@@ -98,6 +98,7 @@ export async function kubeApp(opts: Omit<TestAppOptions, 'prowJobs'> & { wrap?: 
   await listen(server, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const close = async (): Promise<void> => {
+    built.operations.aborter.close();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
     await kube.close();
