@@ -1,6 +1,6 @@
 import { ApiError, MalformedAnswerError } from '@ci-stack/http-contract';
 import type { ManualTriggerClient, ProwJobSummary } from '@ci-stack/manual-trigger-api';
-import type { Clock } from '@ci-stack/core';
+import { sleep, type Clock } from '@ci-stack/core';
 import type { Logger } from '@ci-stack/service-kit';
 import { ProwJobGoneError, type JobRequest, type JobStatus, type TriggerAnswer } from './create-cluster';
 import type { ProwJobs } from './job-follower';
@@ -221,17 +221,4 @@ function servesNoStreams(err: unknown): boolean {
   if (!(err instanceof ApiError || err instanceof MalformedAnswerError)) return false;
   if (err.status === 405) return true;
   return err.status === 404 && !(err instanceof ApiError && err.code === 'PROWJOB_NOT_FOUND');
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -1,4 +1,5 @@
 import type { ProwJob } from '@ci-stack/prowjob-api';
+import { sleep } from '@ci-stack/core';
 import type { ProwJobApi, WatchEvent } from './prowjob-api';
 import { getProwJob } from './trigger-service';
 import { hasEnded, type ProwJobSummary, type ProwJobViews } from './views';
@@ -101,7 +102,7 @@ export class ProwJobFollower {
       const why = await watch.ended;
       signal.removeEventListener('abort', stop);
       if (done || signal.aborted || why === 'closed') continue;
-      if (why === 'error') await delay(this.deps.retryDelayMs ?? 500, signal);
+      if (why === 'error') await sleep(this.deps.retryDelayMs ?? 500, signal);
       const fresh = await this.reread(api, last, signal);
       if (!fresh) continue;
       last = fresh.prowJob;
@@ -120,16 +121,4 @@ export class ProwJobFollower {
       return undefined;
     }
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
