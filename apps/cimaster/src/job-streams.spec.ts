@@ -141,6 +141,19 @@ describe('following ProwJobs through their event streams', () => {
     ]);
   });
 
+  it('answers without events (204) leave the job to the polls after three, not a request for as long as it is followed', async () => {
+    const s = await setup();
+    const job = await s.provision('c1');
+    s.fake.eventsRoute = 204;
+    await s.reconciler.round();
+    await until('three event requests', () => s.fake.eventRequests.length >= 3);
+    await new Promise((r) => setTimeout(r, 100)); // retries are 5-20 ms apart here: more would have come
+    expect(s.fake.eventRequests).toHaveLength(3);
+    s.fake.set(job, 'success');
+    await s.reconciler.round();
+    expect((await s.state('c1'))?.state).toBe('finished');
+  });
+
   it('a ProwJob deleted while followed fails the cluster as polling would', async () => {
     const s = await setup();
     const job = await s.provision('c1');

@@ -37,6 +37,9 @@ export interface JobStreamsDeps {
 }
 
 /** One followed ProwJob's stream and what it last said. */
+/** Clean answers without a single event before a job is left to the polls. */
+const EMPTY_ANSWERS_BEFORE_POLLING = 3;
+
 interface Stream {
   readonly name: string;
   readonly stop: AbortController;
@@ -51,6 +54,8 @@ interface Stream {
   /** The job has ended or gone: nothing more will come. */
   final: boolean;
   failures: number;
+  /** Answers in a row that ended cleanly without a single event. */
+  emptyAnswers: number;
   done?: Promise<void>;
 }
 
@@ -119,7 +124,7 @@ export class JobStreams implements ProwJobs {
   }
 
   private start(name: string): void {
-    const s: Stream = { name, stop: new AbortController(), confirmedAt: 0, open: false, connected: false, final: false, failures: 0 };
+    const s: Stream = { name, stop: new AbortController(), confirmedAt: 0, open: false, connected: false, final: false, failures: 0, emptyAnswers: 0 };
     this.streams.set(name, s);
     s.done = this.run(s).catch((err: Error) => this.deps.logger.warn({ prowjob: name, err: err.message }, 'following the ProwJob event stream failed; polling it'));
   }
@@ -132,14 +137,19 @@ export class JobStreams implements ProwJobs {
   /** Reads the stream, reconnecting after drops, until the job ends, it is no longer followed or streams are refused. */
   private async run(s: Stream): Promise<void> {
     while (!s.stop.signal.aborted && !s.final) {
-      const delivered = await this.read(s).then(
-        (n) => n,
-        (err: unknown) => this.failed(s, err),
-      );
+      let failed = false;
+      const delivered = await this.read(s).catch((err: unknown) => {
+        failed = true;
+        return this.failed(s, err);
+      });
       if (s.final || s.stop.signal.aborted || delivered === 'refused') return;
       if (delivered > 0) s.failures = 0;
       // An answer without events (a 204, or a stream ended on shutdown) or a failure: pause, growing, then resume.
       else s.failures++;
+      s.emptyAnswers = delivered === 0 && !failed ? s.emptyAnswers + 1 : 0;
+      // Answers without any event and without an error (204: manual-trigger says nothing more will come) leave the
+      // job to the polls, which read its end, instead of asking again for as long as it is followed.
+      if (s.emptyAnswers >= EMPTY_ANSWERS_BEFORE_POLLING) return;
       await sleep(this.backoff(s.failures), s.stop.signal);
     }
   }

@@ -123,7 +123,8 @@ export class PoolEventHub {
 
   /** Reads the pool once and sends what changed; reads never overlap, so events leave in order. */
   private refresh(): Promise<void> {
-    this.reading = this.reading.then(() => this.readAndSend());
+    // A failure here must not leave the chain rejected: every later refresh would reject unhandled.
+    this.reading = this.reading.then(() => this.readAndSend()).catch((err: Error) => this.opts.logger.warn({ err: err.message }, 'pool event stream could not send an event'));
     return this.reading;
   }
 

@@ -1,4 +1,5 @@
 import type { ProwJob } from '@ci-stack/prowjob-api';
+import { sleep } from '@ci-stack/core';
 import type { ProwJobApi, Watching } from './prowjob-api';
 
 /**
@@ -11,6 +12,8 @@ import type { ProwJobApi, Watching } from './prowjob-api';
  */
 export class AbortKeeper {
   private readonly watches = new Set<Watching>();
+  private readonly stopping = new AbortController();
+  private keeping = 0;
   private closed = false;
 
   constructor(
@@ -22,6 +25,12 @@ export class AbortKeeper {
       windowMs?: number;
       /** At most this many re-applications per abort. */
       maxReapply?: number;
+      /** At most this many aborts watched at once (a bulk abort of thousands must not hold thousands of watches). */
+      maxKept?: number;
+      /** Pause before watching again after a watch the API server ended early. */
+      rewatchDelayMs?: number;
+      /** Called for an abort not watched because `maxKept` are. */
+      onSkipped?: () => void;
     },
   ) {}
 
@@ -32,18 +41,22 @@ export class AbortKeeper {
   keep(aborted: ProwJob, stampKey: string, reapply: Reapply): void {
     const stamp = aborted.metadata.annotations?.[stampKey];
     if (this.closed || stamp === undefined) return;
+    if (this.keeping >= (this.deps.maxKept ?? 32)) return void this.deps.onSkipped?.();
+    this.keeping++;
     const deadline = Date.now() + (this.deps.windowMs ?? 30_000);
-    void this.watch(aborted, { key: stampKey, value: stamp, reapply }, deadline, this.deps.maxReapply ?? 3);
+    void this.watch(aborted, { key: stampKey, value: stamp, reapply }, deadline, this.deps.maxReapply ?? 3).finally(() => this.keeping--);
   }
 
   /** Stops every watch (at shutdown). */
   close(): void {
     this.closed = true;
+    this.stopping.abort();
     for (const w of this.watches) w.stop();
     this.watches.clear();
   }
 
   private async watch(from: ProwJob, stamp: Stamp, deadline: number, reapplies: number): Promise<void> {
+    if (this.closed) return;
     const name = from.metadata.name;
     const ours = (pj: ProwJob): boolean => pj.metadata.annotations?.[stamp.key] === stamp.value;
     let undone: ProwJob | undefined;
@@ -71,6 +84,8 @@ export class AbortKeeper {
         this.deps.onReapplied?.();
         return this.watch(again, { ...stamp, value: again.metadata.annotations?.[stamp.key] ?? stamp.value }, deadline, reapplies - 1);
       }
+      // The watch ended on its own: pause, or a server that ends every watch at once would be asked again and again.
+      await sleep(this.deps.rewatchDelayMs ?? 1000, this.stopping.signal);
       return this.watch(current, stamp, deadline, reapplies);
     } catch (err) {
       this.deps.onError?.(err as Error, name);

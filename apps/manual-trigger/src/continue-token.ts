@@ -29,6 +29,9 @@ interface Encoded {
   f: string;
 }
 
+/** How far ahead of this replica's clock a token's time may be (another replica's clock). */
+const CLOCK_SKEW_MS = 60_000;
+
 export function encodeContinue(cursor: Cursor, filters: ListFilters): string {
   const body: Encoded = { v: 1, rv: cursor.resourceVersion, a: cursor.anchorMs, t: cursor.startedMs, n: cursor.name, s: cursor.sinceMs, f: fingerprint(filters) };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
@@ -43,6 +46,8 @@ export function decodeContinue(token: string, filters: ListFilters, now: Date): 
   if (!body) throw new InvalidContinueError('is not a token this service issued');
   if (body.f !== fingerprint(filters)) throw new InvalidContinueError('was issued for other filters: send the same filters as for the first page, or');
   if (now.getTime() - body.a > CONTINUE_TTL_MS) throw new ContinueExpiredError();
+  // Replicas' clocks may differ a little; a token from further in the future was made up, and would never expire.
+  if (body.a - now.getTime() > CLOCK_SKEW_MS) throw new InvalidContinueError('is not a token this service issued');
   return { resourceVersion: body.rv, anchorMs: body.a, startedMs: body.t, name: body.n, sinceMs: typeof body.s === 'number' ? body.s : undefined };
 }
 
@@ -55,7 +60,7 @@ function readToken(token: string): Encoded | undefined {
   } catch {
     return undefined;
   }
-  const shaped = body?.v === 1 && typeof body.rv === 'string' && /^[1-9]\d*$/.test(body.rv) && typeof body.a === 'number' && typeof body.t === 'number' && typeof body.n === 'string';
+  const shaped = body?.v === 1 && typeof body.rv === 'string' && /^[1-9]\d{0,19}$/.test(body.rv) && typeof body.a === 'number' && typeof body.t === 'number' && typeof body.n === 'string';
   return shaped ? (body as Encoded) : undefined;
 }
 

@@ -117,6 +117,11 @@ describe('GET /prowjobs', () => {
     env.clock.advance(2 * 60_000);
     const expired = await request(env.app).get(`/prowjobs?limit=1&continue=${first.body.continue}`).expect(410);
     expect(expired.body).toMatchObject({ success: false, code: 'CONTINUE_EXPIRED', message: expect.stringContaining('list again without continue') });
+    // A token whose time is set far ahead would never expire: refused.
+    const forged = JSON.parse(Buffer.from(first.body.continue, 'base64url').toString('utf8')) as { a: number };
+    forged.a = env.clock.now().getTime() + 3_600_000;
+    const future = Buffer.from(JSON.stringify(forged)).toString('base64url');
+    expect((await request(env.app).get(`/prowjobs?limit=1&continue=${future}`).expect(400)).body.code).toBe('INVALID_CONTINUE');
   });
 
   it('reads the newest hours first and stops once it has a page, yet pages through every hour, the unlabeled and the old in order', async () => {

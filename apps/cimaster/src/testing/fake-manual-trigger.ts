@@ -24,8 +24,8 @@ export class FakeManualTrigger {
   readonly eventRequests: Array<{ name: string; lastEventId: string | undefined }> = [];
   /** `GET /prowjobs/NAME` reads (polls). */
   readonly reads: string[] = [];
-  /** Set to answer the events route as a manual-trigger without it does. */
-  eventsRoute: 'served' | 404 | 405 = 'served';
+  /** Set to answer the events route as a manual-trigger without it does (404, 405), or always with 204. */
+  eventsRoute: 'served' | 204 | 404 | 405 = 'served';
   private readonly jobs = new Map<string, FakeJob>();
   private readonly byKey = new Map<string, string>();
   private readonly open = new Map<string, Set<ServerResponse>>();
@@ -119,6 +119,7 @@ export class FakeManualTrigger {
     this.eventRequests.push({ name, lastEventId });
     if (this.eventsRoute === 404) return json(res, 404, { success: false, message: `no such route: GET /prowjobs/${name}/events`, code: 'NOT_FOUND' });
     if (this.eventsRoute === 405) return json(res, 405, { success: false, message: 'method not allowed', code: 'METHOD_NOT_ALLOWED' });
+    if (this.eventsRoute === 204) return void res.writeHead(204).end();
     const job = this.jobs.get(name);
     if (!job) return json(res, 404, { success: false, message: `ProwJob ${name} not found`, code: 'PROWJOB_NOT_FOUND' });
     const current = job.versions.at(-1)!;

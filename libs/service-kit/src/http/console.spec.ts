@@ -79,7 +79,8 @@ describe('consoleRoutes', () => {
   it('loads a built directory and refuses one without index.html', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'console-'));
     writeFileSync(join(dir, 'app-ABCDEFGH.js'), 'x');
-    await expect(loadStaticAssets(dir)).rejects.toThrow('holds no index.html');
+    await expect(loadStaticAssets(dir)).rejects.toMatchObject({ code: 'FILE_INVALID', message: expect.stringContaining('holds no index.html') });
+    await expect(loadStaticAssets(join(dir, 'missing'))).rejects.toMatchObject({ code: 'FILE_INVALID', message: `--console-dir ${join(dir, 'missing')}: no such directory` });
     writeFileSync(join(dir, 'index.html'), '<!doctype html>');
     const assets = await loadStaticAssets(dir);
     expect([...assets.keys()].sort()).toEqual(['app-ABCDEFGH.js', 'index.html']);
@@ -105,5 +106,39 @@ describe('event streams', () => {
     expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.text).toBe('retry: 500\n\nid: 1\nevent: hello\ndata: {"a":1}\n\n');
+  });
+
+  it('writes nothing after the end, even when the keep-alive falls due before the client closes', async () => {
+    const written: string[] = [];
+    let onClose: () => void = () => undefined;
+    const res = {
+      status: () => res,
+      setHeader: () => undefined,
+      flushHeaders: () => undefined,
+      on: (event: string, fn: () => void) => {
+        if (event === 'close') onClose = fn;
+        return res;
+      },
+      write: (chunk: string) => {
+        if (ended) throw new Error('write after end');
+        written.push(chunk);
+        return true;
+      },
+      end: () => {
+        ended = true;
+      },
+    };
+    let ended = false;
+    const req = { socket: { setNoDelay: () => undefined } };
+    const stream = openEventStream(req as never, res as never, { keepAliveMs: 5, retryMs: 500 });
+    await new Promise((r) => setTimeout(r, 12));
+    stream.end();
+    await new Promise((r) => setTimeout(r, 20)); // keep-alive ticks would fall due here
+    stream.send('late', {});
+    onClose();
+    await stream.closed;
+    expect(written[0]).toBe('retry: 500\n\n');
+    expect(written.slice(1).every((w) => w === ': keep-alive\n\n')).toBe(true);
+    expect(ended).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
+import { FileInvalidError } from '../watched-file';
 
 /** One file of a built console, held in memory (the whole console is a few hundred KiB). */
 export interface StaticFile {
@@ -50,12 +51,15 @@ export const CONSOLE_CSP = [
 /** Reads a built console directory (flat, as the console build writes it) into memory. */
 export async function loadStaticAssets(dir: string): Promise<StaticAssets> {
   const assets = new Map<string, StaticFile>();
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    throw new FileInvalidError(`--console-dir ${dir}: ${err.code === 'ENOENT' ? 'no such directory' : err.message}`);
+  });
+  for (const entry of entries) {
     if (!entry.isFile() || entry.name.startsWith('.')) continue; // .meta.json is the build's, not the browser's
     const body = await readFile(join(dir, entry.name));
     assets.set(entry.name, staticFile(entry.name, body));
   }
-  if (!assets.has('index.html')) throw new Error(`${dir} holds no index.html: build the console first`);
+  if (!assets.has('index.html')) throw new FileInvalidError(`--console-dir ${dir} holds no index.html: build the console first`);
   return assets;
 }
 

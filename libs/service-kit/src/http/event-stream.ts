@@ -31,25 +31,33 @@ export function openEventStream(req: Request, res: Response, opts: { keepAliveMs
   res.flushHeaders();
   req.socket.setNoDelay(true);
   let open = true;
-  const timer = setInterval(() => res.write(': keep-alive\n\n'), opts.keepAliveMs ?? 15_000);
-  timer.unref();
-  const closed = new Promise<void>((resolve) => {
-    res.on('close', () => {
-      open = false;
-      clearInterval(timer);
-      resolve();
-    });
-  });
-  res.write(`retry: ${opts.retryMs ?? 2000}\n\n`);
   const write = (encoded: string): void => {
     if (open) res.write(encoded);
   };
+  const timer = setInterval(() => write(': keep-alive\n\n'), opts.keepAliveMs ?? 15_000);
+  timer.unref();
+  const stop = (): void => {
+    open = false;
+    clearInterval(timer);
+  };
+  // A client gone mid-write is not this process's failure: the stream just ends ('close' follows).
+  res.on('error', stop);
+  const closed = new Promise<void>((resolve) => {
+    res.on('close', () => {
+      stop();
+      resolve();
+    });
+  });
+  write(`retry: ${opts.retryMs ?? 2000}\n\n`);
   return {
     send: (event, data, id) => write(encodeEvent(event, data, id)),
     write,
     closed,
+    // Nothing is written after the end, although a client that stopped reading may close the socket much later.
     end: () => {
-      if (open) res.end();
+      if (!open) return;
+      stop();
+      res.end();
     },
   };
 }
