@@ -102,6 +102,20 @@ describe('the original calls and replies (seed sections 4, 8 and 11)', () => {
   });
 });
 
+describe("requests from another site's page", () => {
+  it('may read the pool and open the console, but not take, free or add a cluster (the original calls are GETs)', async () => {
+    const { express, pool } = setup();
+    await request(express).get('/addcluster?cluster=c1&region=r').expect(200);
+    const taken = await request(express).get('/getvacant?build=1&job=e2e').set('Sec-Fetch-Site', 'cross-site').expect(403);
+    expect(taken.text).toContain('GET /getvacant from another site');
+    await request(express).get('/addcluster?cluster=c2&region=r').set('Origin', 'https://evil.example').expect(403);
+    expect([...(await pool.snapshot()).clusters.values()].map((c) => [c.name, c.state])).toEqual([['c1', 'finished']]);
+    await request(express).get('/clusters').set('Sec-Fetch-Site', 'cross-site').expect(200);
+    await request(express).get('/clusters/c1').set('Sec-Fetch-Site', 'cross-site').expect(200);
+    await request(express).get('/getvacant?build=1&job=e2e').set('Sec-Fetch-Site', 'same-origin').expect(200, 'c1');
+  });
+});
+
 describe('transitions and errors', () => {
   it.each([
     ['/getvacant?job=e2e', 400, 'missing parameter build'],

@@ -1,7 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { Cluster, ClusterPool } from '@ci-stack/pool';
 import { systemClock } from '@ci-stack/core';
-import { consoleRoutes, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger, type ReadinessCheck, type StaticAssets } from '@ci-stack/service-kit';
+import { consoleRoutes, crossSiteGuard, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger, type ReadinessCheck, type StaticAssets } from '@ci-stack/service-kit';
 import { adminCallRoutes } from './admin-calls';
 import type { Auth } from './calls';
 import type { CreateClusterRequest, TriggerAnswer } from './create-cluster';
@@ -35,12 +35,17 @@ export interface AppDeps {
   console?: { assets?: StaticAssets; config: Record<string, unknown> };
 }
 
+/** GET routes that change nothing, which another site's page may call (the console, probes, reads). */
+const READ_ONLY = new Set(['/', '/healthz', '/readyz', '/openapi.json', '/client.sh', '/clusters', '/queue', '/pool/events']);
+
 /** The cimaster HTTP API: the original GET calls (POST works too), plain text by default, JSON on request. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext({ logger: deps.logger }));
   app.use(httpMetrics({ registry: deps.metrics.registry, prefix: 'cimaster_' }));
+  // The original calls change the pool on GET, so another site may only read: a link there must not take a cluster.
+  app.use(crossSiteGuard({ readOnly: (req) => READ_ONLY.has(req.path) || req.path.startsWith('/ui') || req.path.startsWith('/clusters/') }));
   app.use(consoleRoutes(deps.console ?? { config: {} })); // before the probes: it sends browsers opening / to /ui/
   app.use(shellClientRoutes(deps.pool));
   app.use(

@@ -61,6 +61,17 @@ function fakeApi(opts: { buildId?: string; failCreate?: Error; listMisses?: bool
   return api;
 }
 
+describe("requests from another site's page", () => {
+  it('may read the catalog but not trigger: a form there must not create ProwJobs', async () => {
+    const { express } = await testApp();
+    const body = { org: 'tess', repo: 'tessops', base_ref: 'master', prowtype: 'postsubmit', prowjob: 'sddz-e2e-k8s-1.32' };
+    const refused = await request(express).post('/manual-trigger').set('Sec-Fetch-Site', 'cross-site').type('form').send(body).expect(403);
+    expect(refused.body).toMatchObject({ success: false, code: 'CROSS_SITE_REQUEST' });
+    await request(express).get('/jobs').set('Sec-Fetch-Site', 'cross-site').expect(200);
+    await request(express).post('/manual-trigger').set('Sec-Fetch-Site', 'same-origin').send(body).expect(200);
+  });
+});
+
 describe('POST /manual-trigger: validation and messages', () => {
   it.each([
     ['presubmit without PR', { ...postsubmit, prowtype: 'presubmit' }, 400, "Pull request number is required for presubmit jobs. Please provide 'pullrequest' parameter."],

@@ -2,7 +2,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { manualTriggerDocument, manualTriggerRoutes as routes, parseTriggerParams, type TriggerRequest } from '@ci-stack/manual-trigger-api';
 import type { LoadedProwConfig, WatcherStatus } from '@ci-stack/prow-config';
 import { ValidationError, type Clock } from '@ci-stack/core';
-import { allReady, consoleRoutes, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger, type StaticAssets } from '@ci-stack/service-kit';
+import { allReady, consoleRoutes, crossSiteGuard, errorHandler, healthRoutes, httpMetrics, requestContext, type Logger, type StaticAssets } from '@ci-stack/service-kit';
 import { ANONYMOUS, authorize, type Principal } from './auth';
 import { decodeBody, idempotencyKey, valid } from './http-body';
 import type { TriggerMetrics } from './metrics';
@@ -42,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'extended');
   app.use(requestContext({ logger: deps.logger }));
   app.use(httpMetrics({ registry: deps.metrics.registry, prefix: 'manual_trigger_' }));
+  app.use(crossSiteGuard({ readOnly: () => true })); // every GET only reads; triggers, aborts and reruns are POSTs
   app.use(consoleRoutes(deps.console ?? { config: {} })); // before the probes: it sends browsers opening / to /ui/
   app.use(healthRoutes({ ready: readiness(deps) }));
   app.use(express.raw({ type: () => true, limit: BODY_LIMIT }));

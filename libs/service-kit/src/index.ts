@@ -12,3 +12,4 @@ export { httpMetrics, listen } from './http/metrics';
 export { serveService, type Served, type ServerOptions } from './http/serve';
 export { CONSOLE_CSP, consoleRoutes, findConsole, loadStaticAssets, staticFile, wantsHtml, type ConsoleRoutesOptions, type StaticAssets, type StaticFile } from './http/console';
 export { encodeEvent, openEventStream, type EventStream } from './http/event-stream';
+export { CrossSiteRequestError, crossSiteGuard } from './http/cross-site';
