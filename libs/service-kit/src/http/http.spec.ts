@@ -25,6 +25,9 @@ function makeApp(ready = true) {
   app.get('/jobs/:name', (req) => {
     throw new JobNotFoundError(req.params.name);
   });
+  app.get('/stream', (_req, res) => {
+    res.status(200).write('data: hello\n\n'); // an event stream the client leaves, never ended by the server
+  });
   app.post('/echo', (req, res) => {
     res.json(req.body);
   });
@@ -96,6 +99,20 @@ describe('http plumbing', () => {
     const access = log.lines.filter((l) => l.msg === 'request');
     expect(access).toHaveLength(1);
     expect(access[0]).toMatchObject({ method: 'GET', path: '/jobs/x', status: 404 });
+  });
+
+  it('logs and counts a stream the client leaves, as closed by the client', async () => {
+    const { app, log, registry } = makeApp();
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const controller = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/stream`, { signal: controller.signal });
+    expect(res.status).toBe(200);
+    controller.abort();
+    for (let i = 0; i < 100 && !log.lines.some((l) => l.msg === 'request'); i++) await new Promise((r) => setTimeout(r, 10));
+    server.close();
+    expect(log.lines.find((l) => l.msg === 'request')).toMatchObject({ method: 'GET', path: '/stream', status: 200, closedByClient: true });
+    expect(await registry.metrics()).toContain('test_http_requests_total{method="GET",route="/stream",code="200"} 1');
   });
 
   it('counts requests by route pattern, not raw path', async () => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { onceDone } from './request-context';
 
 /** Latency buckets in seconds, from sub-millisecond handlers to a 15 s wait for a build id. */
 export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60];
@@ -26,7 +27,7 @@ export function httpMetrics(opts: { registry: Registry; prefix: string }): Reque
   });
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
+    onceDone(res, () => {
       const routePath = (req.route as { path?: string } | undefined)?.path;
       const route = typeof routePath === 'string' ? `${req.baseUrl}${routePath}` : 'unmatched';
       const labels = { method: req.method, route, code: String(res.statusCode) };
