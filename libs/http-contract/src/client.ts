@@ -22,6 +22,8 @@ export type EventOf<R extends RouteSpec> = R['responses'] extends { 200: { conte
 
 export type StreamingRoute<T extends RouteTable> = { [K in keyof T]: T[K]['responses'] extends { 200: { content: { 'text/event-stream': z.ZodType } } } ? K : never }[keyof T] & string;
 
+const STREAM_IDLE_TIMEOUT_MS = 60_000;
+
 export interface ClientOptions {
   /** Name used in messages, e.g. "cimaster". */
   service: string;
@@ -40,6 +42,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Streams only: resume after this event id. */
   lastEventId?: string;
+  /**
+   * Streams only: a stream that sends nothing (not even a keep-alive comment) for this long is taken as broken, so
+   * a connection whose peer died without closing it is noticed (default 60 s; our services send a comment every 15 s).
+   */
+  idleTimeoutMs?: number;
 }
 
 /** A typed client for one service, derived from its route table. */
@@ -104,7 +111,8 @@ export function createClient<T extends RouteTable>(routes: T, opts: ClientOption
       const schema = route.responses[200]?.content?.['text/event-stream'] as z.ZodType;
       const check = (data: string): unknown => checked(opts.service, 200, schema, parseJson(opts.service, 200, data));
       try {
-        yield* events(res, check, (err) => new UnreachableError(opts.service, url, `the stream broke: ${unreachableReason(err, opts.timeoutMs)}`)) as AsyncGenerator<ServerEvent<never>>;
+        const broke = (err: unknown): Error => new UnreachableError(opts.service, url, `the stream broke: ${unreachableReason(err, opts.timeoutMs)}`);
+        yield* events(res, check, broke, options.idleTimeoutMs ?? STREAM_IDLE_TIMEOUT_MS) as AsyncGenerator<ServerEvent<never>>;
       } finally {
         done();
       }
@@ -113,16 +121,22 @@ export function createClient<T extends RouteTable>(routes: T, opts: ClientOption
 }
 
 /** The events of a `text/event-stream` body, each `data` checked; the body is cancelled when the reader stops. */
-async function* events(res: Response, check: (data: string) => unknown, broke: (err: unknown) => Error): AsyncGenerator<ServerEvent<unknown>> {
+async function* events(res: Response, check: (data: string) => unknown, broke: (err: unknown) => Error, idleMs: number): AsyncGenerator<ServerEvent<unknown>> {
   const parser = new EventStreamParser();
   const decoder = new TextDecoder();
   const reader = (res.body as ReadableStream<Uint8Array> | null)?.getReader();
   if (!reader) return;
   try {
     for (;;) {
-      const chunk = await reader.read().catch((err: unknown) => {
-        throw broke(err);
+      let idle: ReturnType<typeof setTimeout> | undefined;
+      const silence = new Promise<never>((_resolve, reject) => {
+        idle = setTimeout(() => reject(new Error(`nothing for ${idleMs} ms`)), idleMs);
       });
+      const chunk = await Promise.race([reader.read(), silence])
+        .catch((err: unknown) => {
+          throw broke(err);
+        })
+        .finally(() => clearTimeout(idle));
       if (chunk.done) return;
       for (const event of parser.push(decoder.decode(chunk.value, { stream: true }))) yield { ...event, data: check(event.data) };
     }

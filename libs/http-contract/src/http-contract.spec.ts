@@ -177,6 +177,19 @@ describe('the typed client', () => {
     await expect(c.call('get', { name: 'slow' })).rejects.toMatchObject({ constructor: UnreachableError, reason: 'no answer within 50 ms' });
   });
 
+  it('takes a stream that sends nothing for its idle timeout as broken', async () => {
+    script = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('id: 1\ndata: {"name":"a","size":1}\n\n'); // then silence, as from a peer that died
+    };
+    const events: unknown[] = [];
+    const reading = (async () => {
+      for await (const e of client().stream('watch', { name: 'a' }, { idleTimeoutMs: 50 })) events.push(e);
+    })();
+    await expect(reading).rejects.toMatchObject({ constructor: UnreachableError, message: expect.stringContaining('the stream broke: nothing for 50 ms') });
+    expect(events).toHaveLength(1);
+  });
+
   it('streams server-sent events, checking each one', async () => {
     script = (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });

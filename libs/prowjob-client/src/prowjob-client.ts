@@ -161,7 +161,10 @@ export class ProwJobClient {
       };
     });
     const path = `/apis/${GROUP}/${VERSION}/namespaces/${this.opts.namespace}/${PLURAL}`;
-    const query = { fieldSelector: `metadata.name=${name}`, resourceVersion, allowWatchBookmarks: true };
+    // As client-go does: the API server ends each watch after 5 to 10 minutes, so a connection that died without
+    // a word is noticed and the caller watches again from the last version.
+    const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
+    const query = { fieldSelector: `metadata.name=${name}`, resourceVersion, allowWatchBookmarks: true, timeoutSeconds };
     this.watcher
       .watch(
         path,
