@@ -1,6 +1,6 @@
 import type { ProwJob } from '@ci-stack/prowjob-api';
-import { sleep } from '@ci-stack/core';
-import type { ProwJobApi, Watching } from './prowjob-api';
+import { observeProwJob } from './observe-prowjob';
+import type { ProwJobApi } from './prowjob-api';
 
 /**
  * Keeps an abort from being undone. plank moves a triggered job to pending with a merge patch computed from its
@@ -11,9 +11,8 @@ import type { ProwJobApi, Watching } from './prowjob-api';
  * the abort again if the job went back to triggered or pending while still carrying this abort's stamp.
  */
 export class AbortKeeper {
-  private readonly watches = new Set<Watching>();
-  private readonly stopping = new AbortController();
-  private keeping = 0;
+  /** One per abort being watched: aborted when its window ends, or all at once at shutdown. */
+  private readonly kept = new Set<AbortController>();
   private closed = false;
 
   constructor(
@@ -27,7 +26,7 @@ export class AbortKeeper {
       maxReapply?: number;
       /** At most this many aborts watched at once (a bulk abort of thousands must not hold thousands of watches). */
       maxKept?: number;
-      /** Pause before watching again after a watch the API server ended early. */
+      /** Pause before watching again after a watch the API server ended early, or that failed. */
       rewatchDelayMs?: number;
       /** Called for an abort not watched because `maxKept` are. */
       onSkipped?: () => void;
@@ -38,67 +37,51 @@ export class AbortKeeper {
    * Watches `aborted` (the answer of the abort patch), whose `stampKey` annotation tells this abort apart;
    * `reapply` applies the abort again to the ProwJob as it is now.
    */
-  keep(aborted: ProwJob, stampKey: string, reapply: Reapply): void {
-    const stamp = aborted.metadata.annotations?.[stampKey];
-    if (this.closed || stamp === undefined) return;
-    if (this.keeping >= (this.deps.maxKept ?? 32)) return void this.deps.onSkipped?.();
-    this.keeping++;
-    const deadline = Date.now() + (this.deps.windowMs ?? 30_000);
-    void this.watch(aborted, { key: stampKey, value: stamp, reapply }, deadline, this.deps.maxReapply ?? 3).finally(() => this.keeping--);
+  keep(aborted: ProwJob, stampKey: string, reapply: (current: ProwJob) => Promise<ProwJob>): void {
+    if (this.closed || aborted.metadata.annotations?.[stampKey] === undefined) return;
+    if (this.kept.size >= (this.deps.maxKept ?? 32)) return void this.deps.onSkipped?.();
+    const window = new AbortController();
+    const timer = setTimeout(() => window.abort(), this.deps.windowMs ?? 30_000);
+    timer.unref();
+    this.kept.add(window);
+    void this.watch(aborted, stampKey, reapply, window.signal)
+      .catch((err: Error) => this.deps.onError?.(err, aborted.metadata.name))
+      .finally(() => {
+        clearTimeout(timer);
+        this.kept.delete(window);
+      });
   }
 
   /** Stops every watch (at shutdown). */
   close(): void {
     this.closed = true;
-    this.stopping.abort();
-    for (const w of this.watches) w.stop();
-    this.watches.clear();
+    for (const window of this.kept) window.abort();
+    this.kept.clear();
   }
 
-  private async watch(from: ProwJob, stamp: Stamp, deadline: number, reapplies: number): Promise<void> {
-    if (this.closed) return;
-    const name = from.metadata.name;
-    const ours = (pj: ProwJob): boolean => pj.metadata.annotations?.[stamp.key] === stamp.value;
-    let undone: ProwJob | undefined;
-    let settled = false;
-    const watching = this.deps.prowJobs.watch(name, from.metadata.resourceVersion, (event) => {
-      if (settled) return;
-      if (event.type === 'DELETED' || event.prowJob.status?.completionTime) settled = true;
-      else if (isRunning(event.prowJob) && ours(event.prowJob)) undone = event.prowJob;
-      if (settled || undone) watching.stop();
-    });
-    this.watches.add(watching);
-    const timer = setTimeout(() => watching.stop(), Math.max(0, deadline - Date.now()));
-    timer.unref();
-    await watching.ended;
-    clearTimeout(timer);
-    this.watches.delete(watching);
-    if (this.closed || settled || Date.now() >= deadline) return;
-    try {
-      // Undone, or the watch ended early (closed by the API server, or failed): decide from the job as it is now.
-      const current = undone ?? (await this.deps.prowJobs.get(name));
-      if (current.status?.completionTime) return;
-      if (isRunning(current) && ours(current)) {
-        if (reapplies <= 0) return;
-        const again = await stamp.reapply(current);
-        this.deps.onReapplied?.();
-        return this.watch(again, { ...stamp, value: again.metadata.annotations?.[stamp.key] ?? stamp.value }, deadline, reapplies - 1);
-      }
-      // The watch ended on its own: pause, or a server that ends every watch at once would be asked again and again.
-      await sleep(this.deps.rewatchDelayMs ?? 1000, this.stopping.signal);
-      return this.watch(current, stamp, deadline, reapplies);
-    } catch (err) {
-      this.deps.onError?.(err as Error, name);
+  private async watch(aborted: ProwJob, stampKey: string, reapply: (current: ProwJob) => Promise<ProwJob>, window: AbortSignal): Promise<void> {
+    let from = aborted;
+    for (let reapplies = this.deps.maxReapply ?? 3; ; reapplies--) {
+      const stamp = from.metadata.annotations?.[stampKey] ?? aborted.metadata.annotations?.[stampKey];
+      let undone: ProwJob | undefined;
+      await observeProwJob(
+        this.deps.prowJobs,
+        from,
+        from.metadata.resourceVersion,
+        (event) => {
+          const pj = event.prowJob;
+          if (event.type === 'DELETED' || pj.status?.completionTime) return true; // plank completed it (or it is gone)
+          if (isRunning(pj) && pj.metadata.annotations?.[stampKey] === stamp) undone = pj;
+          return Boolean(undone);
+        },
+        window,
+        this.deps.rewatchDelayMs ?? 1000,
+      );
+      if (!undone || window.aborted || reapplies <= 0) return;
+      from = await reapply(undone);
+      this.deps.onReapplied?.();
     }
   }
-}
-
-type Reapply = (current: ProwJob) => Promise<ProwJob>;
-
-interface Stamp {
-  key: string;
-  value: string;
-  reapply: Reapply;
 }
 
 function isRunning(pj: ProwJob): boolean {

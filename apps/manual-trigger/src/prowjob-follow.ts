@@ -1,5 +1,5 @@
 import type { ProwJob } from '@ci-stack/prowjob-api';
-import { sleep } from '@ci-stack/core';
+import { observeProwJob } from './observe-prowjob';
 import type { ProwJobApi, WatchEvent } from './prowjob-api';
 import { getProwJob } from './trigger-service';
 import { hasEnded, type ProwJobSummary, type ProwJobViews } from './views';
@@ -14,7 +14,7 @@ export interface FollowEvent {
 export interface FollowDeps {
   prowJobs?: ProwJobApi;
   views: ProwJobViews;
-  /** Pause before re-watching after a failed watch. */
+  /** Pause before re-watching after a failed watch (see {@link observeProwJob}). */
   retryDelayMs?: number;
 }
 
@@ -82,43 +82,8 @@ export class ProwJobFollower {
     return { prowJob: latest, ended: hasEnded(latest) };
   }
 
-  /** Calls `onEvent` for each change after `fromVersion` until it returns true or `signal` aborts. */
-  private async observe(start: ProwJob, fromVersion: string | undefined, onEvent: (event: WatchEvent) => boolean, signal: AbortSignal): Promise<void> {
-    const api = this.deps.prowJobs;
-    if (!api) return;
-    let last = start;
-    let version = fromVersion;
-    let done = false;
-    while (!done && !signal.aborted) {
-      const watch = api.watch(start.metadata.name, version, (event) => {
-        if (done) return;
-        last = event.prowJob;
-        version = event.prowJob.metadata.resourceVersion ?? version;
-        done = onEvent(event);
-        if (done) watch.stop();
-      });
-      const stop = (): void => watch.stop();
-      signal.addEventListener('abort', stop, { once: true });
-      const why = await watch.ended;
-      signal.removeEventListener('abort', stop);
-      if (done || signal.aborted || why === 'closed') continue;
-      if (why === 'error') await sleep(this.deps.retryDelayMs ?? 500, signal);
-      const fresh = await this.reread(api, last, signal);
-      if (!fresh) continue;
-      last = fresh.prowJob;
-      version = fresh.prowJob.metadata.resourceVersion;
-      done = onEvent(fresh);
-    }
-  }
-
-  /** After a lost watch: the ProwJob as it is now (DELETED when it is gone), or nothing if the API fails. */
-  private async reread(api: ProwJobApi, last: ProwJob, signal: AbortSignal): Promise<WatchEvent | undefined> {
-    if (signal.aborted) return undefined;
-    try {
-      return { type: 'MODIFIED', prowJob: await api.get(last.metadata.name) };
-    } catch (err) {
-      if ((err as { kind?: string }).kind === 'not-found') return { type: 'DELETED', prowJob: last };
-      return undefined;
-    }
+  private observe(start: ProwJob, fromVersion: string | undefined, onEvent: (event: WatchEvent) => boolean, signal: AbortSignal): Promise<void> {
+    if (!this.deps.prowJobs) return Promise.resolve();
+    return observeProwJob(this.deps.prowJobs, start, fromVersion, onEvent, signal, this.deps.retryDelayMs);
   }
 }
