@@ -5,6 +5,7 @@
 // Usage: npm run bench -- prowjob-events [--quick]
 import { resolve } from 'node:path';
 import { CustomObjectsApi, PatchStrategy, Watch, setHeaderOptions } from '@kubernetes/client-node';
+import { EventStreamParser } from '@ci-stack/http-contract';
 import { startKubeEnv } from '@ci-stack/kube-env';
 import { newProwJob } from '@ci-stack/prowjob-api';
 import { ROOT, fmt, percentile, printTable, startNode } from './lib';
@@ -18,22 +19,16 @@ const NAME = 'bench-follow';
 async function follow(url: string, arrivals: Map<string, number>, connected: () => void): Promise<AbortController> {
   const controller = new AbortController();
   const res = await fetch(url, { signal: controller.signal });
-  const take = (block: string): void => {
-    const data = block.split('\n').find((l) => l.startsWith('data: '));
-    if (!data) return;
-    const description = (JSON.parse(data.slice(6)) as { description: string | null }).description ?? '';
-    if (arrivals.size === 0) connected(); // the first event is the current state
-    if (!arrivals.has(description)) arrivals.set(description, performance.now());
-  };
   void (async () => {
     const decoder = new TextDecoder();
-    let buffer = '';
+    const parser = new EventStreamParser();
     try {
       for await (const chunk of res.body ?? []) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        const blocks = buffer.split('\n\n');
-        buffer = blocks.pop() ?? '';
-        blocks.forEach(take);
+        for (const event of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
+          const description = (JSON.parse(event.data) as { description: string | null }).description ?? '';
+          if (arrivals.size === 0) connected(); // the first event is the current state
+          if (!arrivals.has(description)) arrivals.set(description, performance.now());
+        }
       }
     } catch {
       // stopped by the benchmark

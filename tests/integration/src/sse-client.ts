@@ -1,3 +1,5 @@
+import { EventStreamParser } from '@ci-stack/http-contract';
+
 /** A small Server-Sent Events reader for tests: events as they arrive, and the end of the stream. */
 export interface SseEvent {
   id: string;
@@ -24,13 +26,13 @@ export async function openEvents(url: string, headers: Record<string, string> = 
   let finished = false;
   const ended = (async () => {
     const decoder = new TextDecoder();
-    let buffer = '';
+    const parser = new EventStreamParser();
     try {
       for await (const chunk of res.body ?? []) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        const blocks = buffer.split('\n\n');
-        buffer = blocks.pop() ?? '';
-        for (const block of blocks) take(block);
+        for (const e of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
+          events.push({ id: e.id ?? '', event: e.event, data: JSON.parse(e.data), at: performance.now() });
+          for (const l of listeners) l();
+        }
       }
     } catch {
       // closed by the caller
@@ -38,12 +40,6 @@ export async function openEvents(url: string, headers: Record<string, string> = 
     finished = true;
     for (const l of listeners) l();
   })();
-  function take(block: string): void {
-    const fields = new Map(block.split('\n').map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)] as const));
-    if (!fields.has('data')) return;
-    events.push({ id: fields.get('id') ?? '', event: fields.get('event') ?? 'message', data: JSON.parse(fields.get('data') as string), at: performance.now() });
-    for (const l of listeners) l();
-  }
   return {
     status: res.status,
     events,
