@@ -5,11 +5,18 @@ import { serve, serveService } from './serve';
 
 it('drains an in-flight request before closing and then runs the shutdown hooks', async () => {
   const app = express();
-  let release: () => void = () => undefined;
-  app.get('/slow', (_req, res) => {
-    release = () => res.send('done');
-  });
+  // Server-side events only: when the client reads the answer relative to the close callback is not promised.
   const order: string[] = [];
+  let release: () => void = () => undefined;
+  const reached = new Promise<void>((handlerReached) => {
+    app.get('/slow', (_req, res) => {
+      release = () => {
+        order.push('answered');
+        res.send('done');
+      };
+      handlerReached();
+    });
+  });
   const served = await serve({
     app,
     port: 0,
@@ -19,18 +26,17 @@ it('drains an in-flight request before closing and then runs the shutdown hooks'
     exit: () => undefined,
   });
   const { port } = served.server.address() as { port: number };
-  const inFlight = fetch(`http://127.0.0.1:${port}/slow`).then(async (r) => {
-    order.push('response');
-    return r.text();
-  });
-  await new Promise((r) => setTimeout(r, 50));
+  const inFlight = fetch(`http://127.0.0.1:${port}/slow`).then((r) => r.text());
+  await reached;
   const closed = served.close().then(() => order.push('closed'));
-  await new Promise((r) => setTimeout(r, 20));
+  // A close that did not wait for the request would run its hook within these turns of the event loop.
+  for (let turn = 0; turn < 5; turn++) await new Promise((r) => setImmediate(r));
   expect(order).toEqual([]);
   release();
   expect(await inFlight).toBe('done');
   await closed;
-  expect(order).toEqual(['response', 'hook', 'closed']);
+  // Neither the hook nor the close came before the in-flight request was answered.
+  expect(order).toEqual(['answered', 'hook', 'closed']);
   await expect(fetch(`http://127.0.0.1:${port}/slow`)).rejects.toThrow();
 });
 
