@@ -1,12 +1,24 @@
 import { DomainError, type Clock } from '@ci-stack/core';
 import { PoolTooLargeError, decodePool, encodePool, type Command, type PoolChanges, type PoolState, type PoolStore } from '@ci-stack/pool';
 
+/** What a backend read: the stored pool and its version. */
+export interface Loaded {
+  text: string | null;
+  /** Null when nothing is stored yet. */
+  version: string | null;
+  /** For a backend that refuses late writes (Redis): when it read, by its own clock; pass it back to `save`. */
+  readAt?: number;
+}
+
 /** A backend that stores the encoded pool with a version, and refuses a write whose version is stale. */
 export interface VersionedBackend {
-  /** The stored pool and its version; `version` is null when nothing is stored yet. */
-  load(): Promise<{ text: string | null; version: string | null }>;
-  /** Stores `text` if the stored version is still `version`; 'conflict' when someone wrote in between. */
-  save(text: string, version: string | null): Promise<'ok' | 'conflict'>;
+  /** The stored pool and its version; `timeoutMs` shortens the backend's own deadline for this read (a probe). */
+  load(opts?: { timeoutMs?: number }): Promise<Loaded>;
+  /**
+   * Stores `text` if the stored version is still `version`; 'conflict' when someone wrote in between. `readAt` is
+   * the read's, for a backend that refuses a write arriving too long after the read it is based on.
+   */
+  save(text: string, version: string | null, readAt?: number): Promise<'ok' | 'conflict'>;
   close(): Promise<void>;
   /**
    * Calls `listener` after every later successful write, this process's or another's, until the returned function
@@ -58,8 +70,9 @@ export class BatchingPoolStore implements PoolStore, PoolChanges {
     });
   }
 
-  async read(): Promise<PoolState> {
-    const { text } = await this.backend.load();
+  /** The stored pool; `timeoutMs` gives up sooner than the backend's own deadline (for a readiness probe). */
+  async read(opts: { timeoutMs?: number } = {}): Promise<PoolState> {
+    const { text } = await this.backend.load(opts);
     return decodePool(text);
   }
 
@@ -92,7 +105,7 @@ export class BatchingPoolStore implements PoolStore, PoolChanges {
   private async runBatch(batch: Pending[]): Promise<void> {
     const maxAttempts = this.opts.maxAttempts ?? 60;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      const { text, version } = await this.backend.load();
+      const { text, version, readAt } = await this.backend.load();
       // Safe to reuse without a copy: commands that throw leave the state untouched, and a failed write drops it.
       const state = text !== null && this.lastWritten?.text === text ? this.lastWritten.state : decodePool(text);
       this.lastWritten = undefined;
@@ -115,7 +128,7 @@ export class BatchingPoolStore implements PoolStore, PoolChanges {
         return batch[0].reject(new PoolTooLargeError(Buffer.byteLength(encodePool(state)), max as number));
       }
       const started = process.hrtime.bigint();
-      const saved = await this.backend.save(encoded, version).catch((err: unknown) => {
+      const saved = await this.backend.save(encoded, version, readAt).catch((err: unknown) => {
         this.opts.onWrite?.(elapsed(started), 'error');
         throw err;
       });

@@ -18,7 +18,7 @@ export function createLeaderLock(config: StoreConfig, opts: { clock: Clock; leas
     case 'file':
       return SINGLE_PROCESS_LOCK;
     case 'redis':
-      return new RedisLeaderLock({ url: config.url, password: config.password, key: `${config.prefix}leader`, leaseDurationMs: opts.leaseDurationMs });
+      return new RedisLeaderLock({ url: config.url, password: config.password, key: `${config.prefix}leader`, leaseDurationMs: opts.leaseDurationMs, timeoutMs: config.timeoutMs });
     case 'configmap':
       return new KubeLeaseLock({ kubeConfig: config.kubeConfig, namespace: config.namespace, name: `${config.name}-leader`, leaseDurationMs: opts.leaseDurationMs, clock: opts.clock, requestTimeoutMs: config.requestTimeoutMs });
   }

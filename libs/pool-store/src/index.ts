@@ -1,9 +1,10 @@
-export { BatchingPoolStore, type BatchingStoreOptions, type VersionedBackend } from './batching-store';
+export { BatchingPoolStore, type BatchingStoreOptions, type Loaded, type VersionedBackend } from './batching-store';
 export { CONFIGMAP_MAX_BYTES, ConfigMapBackend, type ConfigMapBackendOptions } from './configmap-backend';
-export { createPoolStore, type StoreConfig } from './create-store';
+export { createPoolStore, describeStore, type StoreConfig } from './create-store';
 export { FileBackend } from './file-backend';
 export { MemoryBackend } from './memory-backend';
-export { RedisBackend, RedisCommandError, type RedisBackendOptions } from './redis-backend';
+export { RedisBackend, type RedisBackendOptions } from './redis-backend';
+export { DEFAULT_REDIS_TIMEOUT_MS, RedisCommandError, redisAddress } from './redis-connection';
 export { SINGLE_PROCESS_LOCK, createLeaderLock } from './create-leader-lock';
 export { KubeLeaseLock, type KubeLeaseLockOptions } from './kube-lease-lock';
 export { LeaderElector, type ElectionLog, type LeaderElectorOptions, type LeaderLock } from './leader-elector';

@@ -26,9 +26,12 @@ export class RedisChangeSource implements ChangeSource {
     sub.on('message', (channel: string, origin: string) => {
       if (channel === this.opts.channel && origin !== this.opts.origin) changed();
     });
-    // 'ready' comes on the first connect and after every reconnect; report a change only once subscribed.
+    // 'ready' comes on the first connect and after every reconnect; report a change only once subscribed. A
+    // subscription that failed (it timed out) is tried again on a new connection.
     sub.on('ready', () => {
-      sub.subscribe(this.opts.channel).then(changed, () => undefined);
+      sub.subscribe(this.opts.channel).then(changed, () => {
+        if (this.connection === sub) sub.disconnect(true);
+      });
     });
     sub.connect().catch(() => undefined);
   }

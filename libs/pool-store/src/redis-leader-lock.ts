@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
-import { DomainError } from '@ci-stack/core';
 import type { LeaderLock } from './leader-elector';
+import { RedisConnection } from './redis-connection';
 
 /**
  * Take or renew in one step: the key holds the holder's identity and expires on its own (`PX`), so a dead leader's
@@ -30,17 +29,18 @@ export interface RedisLeaderLockOptions {
   /** The lock's key, e.g. `cimaster:leader`. */
   key: string;
   leaseDurationMs: number;
+  /** Deadline of every command (default 2 s): see {@link openRedis}. */
+  timeoutMs?: number;
 }
 
 /** The leader lock as a Redis key with an expiry, beside the pool it guards. */
 export class RedisLeaderLock implements LeaderLock {
-  private readonly redis: Redis;
+  private readonly connection: RedisConnection;
 
   constructor(private readonly opts: RedisLeaderLockOptions) {
-    this.redis = new Redis(opts.url, { password: opts.password, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000 });
-    this.redis.on('error', () => undefined); // surfaced per call
-    this.redis.defineCommand('acquireLeader', { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
-    this.redis.defineCommand('releaseLeader', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    this.connection = new RedisConnection({ url: opts.url, password: opts.password, timeoutMs: opts.timeoutMs, name: opts.key });
+    this.connection.redis.defineCommand('acquireLeader', { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
+    this.connection.redis.defineCommand('releaseLeader', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
   }
 
   async tryAcquire(identity: string): Promise<boolean> {
@@ -51,18 +51,14 @@ export class RedisLeaderLock implements LeaderLock {
     await this.script('releaseLeader', identity);
   }
 
-  async close(): Promise<void> {
-    if (this.redis.status === 'end' || this.redis.status === 'wait') return this.redis.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
-  private async script(name: 'acquireLeader' | 'releaseLeader', ...args: string[]): Promise<number> {
-    try {
-      if (this.redis.status === 'wait') await this.redis.connect();
-      const run = (this.redis as unknown as Record<string, (key: string, ...a: string[]) => Promise<number>>)[name];
-      return await run.call(this.redis, this.opts.key, ...args);
-    } catch (err) {
-      throw new DomainError('unavailable', 'REDIS_UNAVAILABLE', `Redis unavailable: ${(err as Error).message}`);
-    }
+  private script(name: 'acquireLeader' | 'releaseLeader', ...args: string[]): Promise<number> {
+    return this.connection.call((redis) => {
+      const run = (redis as unknown as Record<string, (key: string, ...a: string[]) => Promise<number>>)[name];
+      return run.call(redis, this.opts.key, ...args);
+    });
   }
 }

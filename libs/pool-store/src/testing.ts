@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -13,6 +13,13 @@ export interface RedisServer {
   password?: string;
   /** `FLUSHALL`: the server loses every key, as a Redis without persistence does on a restart. */
   flushAll(): Promise<void>;
+  /**
+   * SIGSTOP, resolved once the process is stopped: the server keeps accepting connections (the kernel does) but
+   * answers nothing, until {@link thaw}.
+   */
+  freeze(): Promise<void>;
+  /** SIGCONT: the server goes on with whatever reached it meanwhile. */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -53,6 +60,16 @@ export async function startRedisServer(opts: { password?: string } = {}): Promis
         admin.disconnect();
       }
     },
+    async freeze() {
+      child.kill('SIGSTOP');
+      // The state letter after the command name in /proc/PID/stat: T once stopped.
+      const stopped = async (): Promise<boolean> => / T /.test((await readFile(`/proc/${child.pid}/stat`, 'utf8')).replace(/^.*\)/, ')'));
+      for (let i = 0; !(await stopped()); i++) {
+        if (i > 500) throw new Error('redis-server did not stop within 5s of SIGSTOP');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    thaw: () => void child.kill('SIGCONT'),
     async stop() {
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
