@@ -1,6 +1,6 @@
 import { FakeClock } from '@ci-stack/core/testing';
 import { ClusterPool, type PoolChanges } from './cluster-pool';
-import { NoCapacityError } from './errors';
+import { NoCapacityError, ShuttingDownError } from './errors';
 import { emptyPool, type PoolState } from './model';
 import type { PoolStore } from './store';
 import * as transitions from './transitions';
@@ -163,5 +163,79 @@ describe('a waiting getvacant', () => {
     expect(store.state.queue[0].seenAt > seenAt).toBe(true);
     await p.finish('c1', 'holder');
     expect((await waiting).cluster.name).toBe('c1');
+  });
+});
+
+describe('stopping the waits of a replica that shuts down', () => {
+  let clock: FakeClock;
+  let store: NotifyingStore;
+  let timer: ReturnType<typeof controlledSleep>;
+  const pool = () => new ClusterPool({ store, clock, leaseMs: 60_000, holdMs: 60_000, maxHoldMs: 60_000, changes: store, sleep: timer.sleep });
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    store = new NotifyingStore(clock);
+    timer = controlledSleep();
+  });
+
+  it('answers every waiter SHUTTING_DOWN once one write removed all of their tickets; another replica keeps its own', async () => {
+    const p = pool();
+    const other = pool();
+    await p.add('c1', 'r');
+    await p.getVacant({ build: 'holder', job: 'e2e' });
+    const mine = ['w1', 'w2', 'w3'].map((build) => p.getVacant({ build, job: 'e2e', waitMs: 600_000 }).catch((e: unknown) => e));
+    const theirs = other.getVacant({ build: 'w4', job: 'e2e', waitMs: 600_000 }).catch((e: unknown) => e);
+    await settle();
+    expect(store.state.queue.map((t) => t.build)).toEqual(['w1', 'w2', 'w3', 'w4']);
+    const writes: number[] = [];
+    const answered: unknown[] = [];
+    const apply = store.apply.bind(store);
+    store.apply = async <T>(command: Command<T>): Promise<T> => {
+      const result = await apply(command);
+      writes.push(store.state.queue.length);
+      return result;
+    };
+    for (const w of mine) void w.then((e) => answered.push([e, store.state.queue.length]));
+
+    expect(await p.stopWaiting()).toBe(3);
+    expect(writes).toEqual([1]); // one write, leaving only the other replica's waiter
+    for (const w of mine) expect(await w).toBeInstanceOf(ShuttingDownError);
+    expect(answered).toEqual([0, 1, 2].map(() => [expect.objectContaining({ code: 'SHUTTING_DOWN', kind: 'unavailable' }), 1]));
+    expect(store.state.queue.map((t) => t.build)).toEqual(['w4']);
+    // A new wait on the stopped replica is not queued at all; the other replica's waiter still gets its cluster.
+    expect(await p.getVacant({ build: 'w5', job: 'e2e', waitMs: 600_000 }).catch((e: unknown) => e)).toBeInstanceOf(ShuttingDownError);
+    expect(await p.stopWaiting()).toBe(3);
+    await other.finish('c1', 'holder');
+    expect(await theirs).toMatchObject({ cluster: { name: 'c1', holder: { build: 'w4' } } });
+  });
+
+  it('lets each waiter finish the store call it has in flight: a cluster that call got is kept, the other tickets go after', async () => {
+    const p = pool();
+    await p.add('c1', 'r');
+    await p.getVacant({ build: 'holder', job: 'e2e' });
+    const lucky = p.getVacant({ build: 'lucky', job: 'e2e', waitMs: 600_000 });
+    const late = p.getVacant({ build: 'late', job: 'e2e', waitMs: 600_000 }).catch((e: unknown) => e);
+    await settle();
+    // Hold every store call at a gate, free c1 behind the store's back and wake both waiters: both look, held.
+    const apply = store.apply.bind(store);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let held = 0;
+    store.apply = async <T>(command: Command<T>): Promise<T> => {
+      held++;
+      await gate;
+      return apply(command);
+    };
+    transitions.finishTest('c1', 'holder')(store.state, clock.now());
+    for (const l of [...store.listeners]) l();
+    await settle();
+    expect(held).toBe(2);
+    const stopped = p.stopWaiting();
+    open();
+    expect(await stopped).toBe(1);
+    expect(await lucky).toMatchObject({ cluster: { name: 'c1', holder: { build: 'lucky' } } });
+    expect(await late).toBeInstanceOf(ShuttingDownError);
+    expect(store.state.queue).toEqual([]);
+    expect(held).toBe(3); // the two looks and the one removal
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@ci-stack/core';
-import { NoCapacityError } from './errors';
+import { NoCapacityError, ShuttingDownError } from './errors';
 import type { Labels } from './labels';
 import * as lc from './lifecycle';
 import type { Cluster, PoolState, Ticket } from './model';
@@ -56,12 +56,25 @@ export interface VacantResult {
   queued: boolean;
 }
 
+/** A getvacant of this process waiting in the queue, as {@link ClusterPool.stopWaiting} sees it. */
+interface Waiter {
+  /** Its ticket once written (the id it asked for until then). */
+  ticketId: string;
+  /** Resolves when it makes no more store calls: with its ticket id when that is still queued, else undefined. */
+  stopped: Promise<string | undefined>;
+  stop: (ticketId: string | undefined) => void;
+}
+
 /** The pool's use cases, on top of a {@link PoolStore}. */
 export class ClusterPool {
   private readonly pollMs: number;
   private readonly staleTicketMs: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly giveBack: t.ReturnPolicy;
+  private readonly waiters = new Set<Waiter>();
+  /** Aborted by {@link stopWaiting}: wakes every waiter. */
+  private readonly stopping = new AbortController();
+  private ticketsRemoved?: Promise<number>;
 
   constructor(private readonly opts: ClusterPoolOptions) {
     this.pollMs = opts.pollMs ?? (opts.changes ? 5000 : 250);
@@ -93,25 +106,57 @@ export class ClusterPool {
     } catch (err) {
       if (!(err instanceof NoCapacityError) || !req.waitMs) throw err;
     }
+    if (this.stopping.signal.aborted) throw new ShuttingDownError();
     const deadline = started + req.waitMs;
     // Listen before the ticket is written and the next look: a cluster freed from here on wakes this waiter.
     const wakeup = new Wakeup();
     const unsubscribe = this.opts.changes?.subscribe(() => wakeup.notify());
+    const waiter = this.addWaiter(randomUUID());
     try {
-      const { ticket } = await this.opts.store.apply(t.enqueue({ id: randomUUID(), build: req.build, job: req.job, region: req.region, ...(req.labels?.size ? { labels: req.labels } : {}), deadline: new Date(deadline).toISOString() }));
-      return await this.waitInQueue(req, ticket, { started, deadline, wakeup });
+      const { ticket } = await this.opts.store.apply(t.enqueue({ id: waiter.ticketId, build: req.build, job: req.job, region: req.region, ...(req.labels?.size ? { labels: req.labels } : {}), deadline: new Date(deadline).toISOString() }));
+      waiter.ticketId = ticket.id;
+      return await this.waitInQueue(req, ticket, { started, deadline, wakeup }, waiter);
     } finally {
+      waiter.stop(undefined);
+      this.waiters.delete(waiter);
       unsubscribe?.();
     }
   }
 
-  /** Looks again on every change (or poll) until a cluster is ours, the deadline passes or the client leaves. */
-  private async waitInQueue(req: VacantOptions, ticket: Ticket, at: { started: number; deadline: number; wakeup: Wakeup }): Promise<VacantResult> {
+  /**
+   * Ends every wait of this process (on shutdown): no new ticket is written; once each waiter has finished the store
+   * call it has in flight, one write removes all their tickets, then each answers {@link ShuttingDownError}. A waiter
+   * whose call in flight got it a cluster keeps it. Resolves with the number of tickets removed.
+   */
+  stopWaiting(): Promise<number> {
+    if (!this.ticketsRemoved) {
+      this.stopping.abort();
+      const waiters = [...this.waiters];
+      this.ticketsRemoved = (async () => {
+        const ids = (await Promise.all(waiters.map((w) => w.stopped))).filter((id): id is string => id !== undefined);
+        return ids.length ? this.opts.store.apply(t.dequeue(ids)) : 0;
+      })();
+    }
+    return this.ticketsRemoved;
+  }
+
+  private addWaiter(ticketId: string): Waiter {
+    let stop!: (ticketId: string | undefined) => void;
+    const stopped = new Promise<string | undefined>((resolve) => (stop = resolve));
+    const waiter: Waiter = { ticketId, stopped, stop };
+    this.waiters.add(waiter);
+    return waiter;
+  }
+
+  /** Looks again on every change (or poll) until a cluster is ours, the deadline passes, the client leaves or we stop. */
+  private async waitInQueue(req: VacantOptions, ticket: Ticket, at: { started: number; deadline: number; wakeup: Wakeup }, waiter: Waiter): Promise<VacantResult> {
     const base = { build: req.build, job: req.job, region: req.region, labels: req.labels, leaseMs: this.opts.leaseMs, ticketId: ticket.id };
     const refreshMs = this.staleTicketMs / 3;
+    const wake = req.signal ? AbortSignal.any([req.signal, this.stopping.signal]) : this.stopping.signal;
     let refreshed = at.started;
     try {
       for (;;) {
+        if (this.stopping.signal.aborted) throw new ShuttingDownError();
         const seen = at.wakeup.changes;
         const got = await this.opts.store.apply(t.getVacant(base)).catch((err: unknown) => {
           if (err instanceof NoCapacityError) return err;
@@ -120,6 +165,7 @@ export class ClusterPool {
         if (!(got instanceof NoCapacityError)) return { cluster: got, waitedMs: this.opts.clock.now().getTime() - at.started, queued: true };
         const now = this.opts.clock.now().getTime();
         if (now >= at.deadline) throw timeoutError(got, req.waitMs as number);
+        if (this.stopping.signal.aborted) throw new ShuttingDownError();
         if (now - refreshed >= refreshMs) {
           await this.opts.store.apply(t.enqueue({ ...ticket }));
           refreshed = now;
@@ -127,11 +173,17 @@ export class ClusterPool {
         // The poll is jittered so waiters of several replicas do not look in lockstep; it never sleeps past the
         // deadline or the next ticket refresh, so a quiet pool cannot let the ticket go stale.
         const pollMs = Math.min(this.pollMs * (0.5 + Math.random()), at.deadline - now, refreshed + refreshMs - now);
-        await at.wakeup.wait(seen, Math.max(0, pollMs), this.sleep, req.signal);
+        await at.wakeup.wait(seen, Math.max(0, pollMs), this.sleep, wake);
         if (req.signal?.aborted) throw new NoCapacityError('request cancelled while waiting for a vacant cluster', {});
       }
     } catch (err) {
-      await this.opts.store.apply(t.dequeue(ticket.id)).catch(() => undefined);
+      if (err instanceof ShuttingDownError) {
+        // The ticket leaves with every other waiter's, in one write; answer once it is gone.
+        waiter.stop(ticket.id);
+        await this.ticketsRemoved?.catch(() => undefined);
+        throw err;
+      }
+      await this.opts.store.apply(t.dequeue([ticket.id])).catch(() => undefined);
       throw err;
     }
   }

@@ -45,6 +45,13 @@ export class NoCapacityError extends DomainError {
   }
 }
 
+/** A wait this replica ends because it shuts down; the client asks again (another replica answers). */
+export class ShuttingDownError extends DomainError {
+  constructor() {
+    super('unavailable', 'SHUTTING_DOWN', 'this cimaster replica is shutting down; ask again: another replica will answer');
+  }
+}
+
 export class PoolTooLargeError extends DomainError {
   constructor(bytes: number, limit: number) {
     super('conflict', 'POOL_TOO_LARGE', `the pool would take ${bytes} bytes, more than the store allows (${limit}); delete clusters before adding more`);

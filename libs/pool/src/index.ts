@@ -1,6 +1,6 @@
 export { ClusterPool, type ClusterPoolOptions, type PoolChanges, type VacantOptions, type VacantResult } from './cluster-pool';
 export { decodePool, encodePool } from './codec';
-export { ClusterExistsError, ClusterNotFoundError, HolderMismatchError, IllegalTransitionError, JobSupersededError, NoCapacityError, NotHoldOwnerError, PoolTooLargeError, StoreCorruptError, UnsupportedStoreVersionError } from './errors';
+export { ClusterExistsError, ClusterNotFoundError, HolderMismatchError, IllegalTransitionError, JobSupersededError, NoCapacityError, NotHoldOwnerError, PoolTooLargeError, ShuttingDownError, StoreCorruptError, UnsupportedStoreVersionError } from './errors';
 export { MAX_LABELS, REGION_LABEL, assertLabels, checkLabels, formatLabels, parseLabels, sameLabels, satisfies, type Labels } from './labels';
 export {
   planInventory,

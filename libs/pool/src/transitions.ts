@@ -239,12 +239,12 @@ export function enqueue(ticket: Omit<Ticket, 'enqueuedAt' | 'seenAt'>): Command<
   };
 }
 
-/** Leaves the queue (a waiter that gave up). */
-export function dequeue(ticketId: string): Command<boolean> {
+/** Leaves the queue (waiters that gave up, or all of a replica's at once when it shuts down); returns how many left. */
+export function dequeue(ticketIds: readonly string[]): Command<number> {
   return (state) => {
-    const i = state.queue.findIndex((t) => t.id === ticketId);
-    if (i >= 0) state.queue.splice(i, 1);
-    return i >= 0;
+    const before = state.queue.length;
+    state.queue = state.queue.filter((t) => !ticketIds.includes(t.id));
+    return before - state.queue.length;
   };
 }
 
