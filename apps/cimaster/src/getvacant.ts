@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { NoCapacityError, assertLabels, type ClusterPool } from '@ci-stack/pool';
+import { NoCapacityError, ShuttingDownError, assertLabels, type ClusterPool } from '@ci-stack/pool';
 import { DomainError, ValidationError } from '@ci-stack/core';
 import { callRouter, type Auth } from './calls';
 import type { PoolMetrics } from './metrics';
@@ -15,13 +15,26 @@ export interface GetVacantDeps {
 /** Kinds of refusal that are the request's fault: counted as `invalid`, not as `error`. */
 const REFUSED_KINDS: ReadonlySet<string> = new Set(['invalid', 'unauthenticated', 'forbidden']);
 
-/** `/getvacant`: a free cluster now, or within `wait` in the fair queue; every answer is counted by outcome. */
+/** Seconds a client waits before asking again: for capacity, and (sooner, at another replica) after a shutdown. */
+const RETRY_AFTER_NO_CAPACITY = '30';
+const RETRY_AFTER_SHUTDOWN = '1';
+
+function outcomeOf(err: unknown): string {
+  if (err instanceof NoCapacityError) return 'no_capacity';
+  if (err instanceof ShuttingDownError) return 'shutting_down';
+  return err instanceof DomainError && REFUSED_KINDS.has(err.kind) ? 'invalid' : 'error';
+}
+
+/**
+ * `/getvacant`: a free cluster now, or within `wait` in the fair queue; every answer is counted by outcome. A wait
+ * this replica ends on shutdown answers 503 `SHUTTING_DOWN` with `Retry-After` (see `ClusterPool.stopWaiting`).
+ */
 export function getVacantRoutes(deps: GetVacantDeps): Router {
   const { pool, metrics } = deps;
   return callRouter(deps.auth, {
     getvacant: {
       role: 'e2e',
-      onError: (err) => metrics.getVacant.inc({ outcome: err instanceof NoCapacityError ? 'no_capacity' : err instanceof DomainError && REFUSED_KINDS.has(err.kind) ? 'invalid' : 'error' }),
+      onError: (err) => metrics.getVacant.inc({ outcome: outcomeOf(err) }),
       handle: async (req, res, p) => {
         const waitMs = p.wait ?? 0;
         if (waitMs > deps.maxWaitMs) throw new ValidationError(`wait must be at most ${deps.maxWaitMs / 1000}s`);
@@ -40,8 +53,9 @@ export function getVacantRoutes(deps: GetVacantDeps): Router {
         } catch (err) {
           if (err instanceof NoCapacityError) {
             if (waitMs) metrics.waitSeconds.observe({ outcome: 'timeout' }, waitMs / 1000);
-            res.setHeader('Retry-After', '30');
+            res.setHeader('Retry-After', RETRY_AFTER_NO_CAPACITY);
           }
+          if (err instanceof ShuttingDownError) res.setHeader('Retry-After', RETRY_AFTER_SHUTDOWN);
           throw err;
         }
       },

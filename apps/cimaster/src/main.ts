@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadKubeConfig } from '@ci-stack/kube';
 import { createManualTriggerClient } from '@ci-stack/manual-trigger-api';
 import { ClusterPool } from '@ci-stack/pool';
-import { LeaderElector, createLeaderLock, createPoolStore, type StoreConfig } from '@ci-stack/pool-store';
+import { LeaderElector, createLeaderLock, createPoolStore, describeStore, type StoreConfig } from '@ci-stack/pool-store';
 import { systemClock } from '@ci-stack/core';
 import { createLogger, findConsole, runMain, serveService } from '@ci-stack/service-kit';
 import { createApp } from './app';
@@ -14,8 +14,9 @@ import { createCluster, manualTriggerJobs } from './create-cluster';
 import { InventoryFile } from './inventory';
 import { startLifecycle } from './lifecycle';
 import { createMetrics, registerEventStreamGauge } from './metrics';
-import { loadOptions, type CimasterOptions } from './options';
+import { loadOptions, readyTimeout, type CimasterOptions } from './options';
 import { LocalWrites, PoolEventHub } from './pool-events';
+import { waitForStore } from './store-wait';
 import { startSweeper } from './sweeper';
 
 async function storeConfig(opts: CimasterOptions): Promise<StoreConfig> {
@@ -26,7 +27,7 @@ async function storeConfig(opts: CimasterOptions): Promise<StoreConfig> {
       return { kind: 'file', path: opts.stateFile };
     case 'redis': {
       const password = opts.redisPasswordFile ? (await readFile(opts.redisPasswordFile, 'utf8')).trim() : undefined;
-      return { kind: 'redis', url: opts.redisUrl as string, prefix: opts.redisPrefix, password };
+      return { kind: 'redis', url: opts.redisUrl as string, prefix: opts.redisPrefix, password, timeoutMs: opts.redisTimeout };
     }
     case 'configmap': {
       const { kubeConfig } = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, env: process.env });
@@ -62,7 +63,6 @@ async function start(opts: CimasterOptions): Promise<void> {
       if (outcome === 'ok') localWrites.wrote();
     },
   });
-  await store.read(); // fail fast on an unreachable or unreadable store
   const cleanup = opts.cleanupJob ? { maxAttempts: opts.cleanupAttempts } : undefined;
   const pool = new ClusterPool({
     store,
@@ -96,7 +96,7 @@ async function start(opts: CimasterOptions): Promise<void> {
     logger,
     auth,
     maxWaitMs: opts.maxWait,
-    ready: async () => void (await store.read()),
+    ready: async () => void (await store.read({ timeoutMs: readyTimeout(opts) })),
     events,
     console: { assets: consoleAssets, config: { service: 'cimaster', peer_url: opts.manualTriggerConsoleUrl ?? null, auth: Boolean(auth) } },
     createCluster: (req) => createCluster(creation, req),
@@ -116,15 +116,26 @@ async function start(opts: CimasterOptions): Promise<void> {
     lifecycle.loop.wake();
   });
   leadership.start();
+  const stopping = new AbortController();
+  // Waiting getvacant calls are answered (503 SHUTTING_DOWN) before the grace period ends, their tickets removed.
+  const stopWaiting = (): void => {
+    stopping.abort();
+    pool.stopWaiting().then(
+      (removed) => removed && logger.info({ removed }, 'shutting down: ended the waiting getvacant calls and removed their tickets'),
+      (err: Error) => logger.warn({ err: err.message }, 'shutting down: could not remove the tickets of the waiting getvacant calls; the sweeper drops them when they go stale'),
+    );
+  };
   await serveService({
     app,
     registry: metrics.registry,
     server: opts,
     logger,
-    onStopAccepting: [() => events.close()],
+    onStopAccepting: [() => events.close(), stopWaiting],
     onShutdown: [() => leadership.close(), () => sweeper.stop(), () => lifecycle.loop.stop(), async () => lifecycle.streams?.closeAll(), () => store.close(), async () => auth?.close(), async () => inventory?.close()],
   });
   logger.info({ port: opts.port, metricsPort: opts.metricsPort, store: opts.store, auth: Boolean(auth), cleanupJob: opts.cleanupJob, inventory: opts.inventory }, 'cimaster listening');
+  // Listening already (/healthz 200, /readyz 503 until the store answers); a store that cannot be used stops the start.
+  await waitForStore({ read: () => store.read(), store: describeStore(config), logger, signal: stopping.signal });
 }
 
 void runMain({ service: 'cimaster', argv: process.argv.slice(2), env: process.env, loadOptions, start });

@@ -87,7 +87,7 @@ export function createMetrics(snapshot: () => Promise<PoolState>, opts: { invent
   });
   return {
     registry,
-    getVacant: new Counter({ name: 'cimaster_getvacant_total', help: 'getvacant answers by outcome (allocated, no_capacity, invalid, error).', labelNames: ['outcome'], registers: [registry] }),
+    getVacant: new Counter({ name: 'cimaster_getvacant_total', help: 'getvacant answers by outcome (allocated, no_capacity, invalid, shutting_down, error).', labelNames: ['outcome'], registers: [registry] }),
     waitSeconds: new Histogram({
       name: 'cimaster_wait_seconds',
       help: 'Time getvacant requests with wait= spent in the queue, by outcome.',

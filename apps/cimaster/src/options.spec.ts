@@ -1,6 +1,6 @@
 import { OptionsError } from '@ci-stack/core';
 import { parsedValues } from '@ci-stack/core/testing';
-import { CIMASTER_OPTIONS, loadOptions, type CimasterOptions } from './options';
+import { CIMASTER_OPTIONS, loadOptions, readyTimeout, type CimasterOptions } from './options';
 
 function values(argv: string[], env: Record<string, string> = {}): CimasterOptions {
   return parsedValues(loadOptions(argv, env));
@@ -12,7 +12,7 @@ describe('cimaster options', () => {
       [
         ['host', 'HOST'], ['port', 'PORT'], ['metrics-port', 'METRICS_PORT'], ['store', 'STORE'], ['state-file', 'STATE_FILE'],
         ['configmap-namespace', 'CONFIGMAP_NAMESPACE'], ['configmap-name', 'CONFIGMAP_NAME'], ['kubeconfig', 'KUBECONFIG_PATH'], ['context', 'KUBE_CONTEXT'],
-        ['redis-url', 'REDIS_URL'], ['redis-password-file', 'REDIS_PASSWORD_FILE'], ['redis-prefix', 'REDIS_PREFIX'], ['manual-trigger-url', 'MANUAL_TRIGGER_URL'],
+        ['redis-url', 'REDIS_URL'], ['redis-password-file', 'REDIS_PASSWORD_FILE'], ['redis-prefix', 'REDIS_PREFIX'], ['redis-timeout', 'REDIS_TIMEOUT'], ['manual-trigger-url', 'MANUAL_TRIGGER_URL'],
         ['manual-trigger-token-file', 'MANUAL_TRIGGER_TOKEN_FILE'], ['create-cluster-org', 'CREATE_CLUSTER_ORG'], ['create-cluster-repo', 'CREATE_CLUSTER_REPO'],
         ['create-cluster-job', 'CREATE_CLUSTER_JOB'], ['create-cluster-timeout', 'CREATE_CLUSTER_TIMEOUT'], ['hold-duration', 'HOLD_DURATION'],
         ['max-hold-duration', 'MAX_HOLD_DURATION'], ['test-lease', 'TEST_LEASE'], ['max-wait', 'MAX_WAIT'], ['sweep-interval', 'SWEEP_INTERVAL'],
@@ -32,12 +32,14 @@ describe('cimaster options', () => {
       {},
       {
         host: '0.0.0.0', port: 8080, metricsPort: 9090, store: 'file', stateFile: 'cimaster-state.json', configmapNamespace: 'ci', configmapName: 'clusters',
-        redisPrefix: 'cimaster:', manualTriggerUrl: 'http://manual-trigger', createClusterOrg: 'tess', createClusterRepo: 'tessops', createClusterJob: 'sddz-e2e-k8s-1.32',
+        redisPrefix: 'cimaster:', redisTimeout: 2000, manualTriggerUrl: 'http://manual-trigger', createClusterOrg: 'tess', createClusterRepo: 'tessops', createClusterJob: 'sddz-e2e-k8s-1.32',
         createClusterTimeout: 30_000, createClusterBranch: 'master', provisionTimeout: 7_200_000, cleanupAttempts: 3, cleanupTimeout: 3_600_000, jobPollInterval: 10_000, holdDuration: 21_600_000, maxHoldDuration: 259_200_000, testLease: 14_400_000, maxWait: 3_600_000, sweepInterval: 30_000,
         logLevel: 'info', gracePeriod: 10_000,
       },
     ],
     [['--store=redis', '--redis-url=redis://r:6379'], {}, { store: 'redis', redisUrl: 'redis://r:6379' }],
+    [['--store=redis', '--redis-url=redis://r:6379', '--redis-timeout=500ms'], {}, { store: 'redis', redisTimeout: 500 }],
+    [['--store=redis'], { REDIS_URL: 'redis://r:6379', REDIS_TIMEOUT: '5s', GRACE_PERIOD: '11s' }, { redisTimeout: 5000, gracePeriod: 11_000 }],
     [['--store', 'configmap', '--kubeconfig=/k', '--context=c'], { AUTH_CONFIG: '/a' }, { store: 'configmap', kubeconfig: '/k', context: 'c', authConfig: '/a' }],
   ])('%j with env %j', (argv, env, expected) => {
     expect(values(argv, env)).toMatchObject(expected);
@@ -66,6 +68,21 @@ describe('cimaster options', () => {
     for (const spec of CIMASTER_OPTIONS) expect(text).toContain(`--${spec.name} ${spec.type}`);
     for (const spec of CIMASTER_OPTIONS) expect(text).toContain(`env ${spec.env}`);
     expect(text).toContain('--store string [file|memory|configmap|redis]');
+  });
+});
+
+describe('cimaster options: the Redis deadline', () => {
+  it.each([
+    [['--redis-timeout=50ms'], '--redis-timeout: must be a duration like 500ms, 15s or 6h between 100ms and 60000ms, got "50ms"'],
+    [['--redis-timeout=2m'], '--redis-timeout: must be a duration like 500ms, 15s or 6h between 100ms and 60000ms, got "2m"'],
+    [['--store=redis', '--redis-url=redis://r', '--redis-timeout=5s'], '--grace-period must be longer than twice --redis-timeout with --store=redis, so waiting getvacant calls are answered before it ends'],
+  ])('%j is refused', (argv, problem) => {
+    expect(() => values(argv)).toThrow(new OptionsError([problem]));
+  });
+
+  it('gives /readyz a second at most, less when the Redis deadline is shorter', () => {
+    expect(readyTimeout(values([]))).toBe(1000);
+    expect(readyTimeout(values(['--redis-timeout=300ms']))).toBe(300);
   });
 });
 

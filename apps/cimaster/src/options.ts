@@ -11,6 +11,15 @@ const CIMASTER_FLAGS = [
   { name: 'redis-url', env: 'REDIS_URL', type: 'string', secret: true, help: 'redis:// or rediss:// URL (--store=redis).' },
   { name: 'redis-password-file', env: 'REDIS_PASSWORD_FILE', type: 'string', help: 'File holding the Redis password (a mounted Secret); overrides one in the URL.' },
   { name: 'redis-prefix', env: 'REDIS_PREFIX', type: 'string', default: 'cimaster:', help: 'Prefix of every Redis key.' },
+  {
+    name: 'redis-timeout',
+    env: 'REDIS_TIMEOUT',
+    type: 'duration',
+    default: 2000,
+    min: 100,
+    max: 60_000,
+    help: 'Deadline of every Redis command and connection attempt; a Redis that does not answer in time is reported as REDIS_UNAVAILABLE (503) and its connection replaced.',
+  },
   { name: 'manual-trigger-url', env: 'MANUAL_TRIGGER_URL', type: 'url', default: 'http://manual-trigger', help: 'Base URL of manual-trigger, used by createcluster.' },
   { name: 'manual-trigger-token-file', env: 'MANUAL_TRIGGER_TOKEN_FILE', type: 'string', help: 'Bearer token file for calling manual-trigger when its auth is on.' },
   { name: 'create-cluster-org', env: 'CREATE_CLUSTER_ORG', type: 'string', default: 'tess', help: 'Org of the cluster-creation job.' },
@@ -44,10 +53,22 @@ export const CIMASTER_OPTIONS = [...CIMASTER_FLAGS, ...KUBE_FLAGS, ...AUTH_FLAGS
 
 export type CimasterOptions = OptionsOf<typeof CIMASTER_OPTIONS>;
 
+/**
+ * How long `/readyz` waits for the store: a second, or `--redis-timeout` when shorter, so the probe answers well
+ * within a kubelet's probe timeout (the chart's is 3 s) even while Redis does not answer.
+ */
+export function readyTimeout(o: Pick<CimasterOptions, 'redisTimeout'>): number {
+  return Math.min(o.redisTimeout, 1000);
+}
+
 /** Checks across flags, on whichever of them parsed. */
 function crossCheck(o: Partial<CimasterOptions>): string[] {
   const problems: string[] = [];
   if (o.store === 'redis' && !o.redisUrl) problems.push('--redis-url (or REDIS_URL) is required with --store=redis');
+  // On shutdown, waiters are answered after one write removed their tickets: a read and a write, each within the timeout.
+  if (o.store === 'redis' && o.redisTimeout !== undefined && o.gracePeriod !== undefined && o.gracePeriod <= 2 * o.redisTimeout) {
+    problems.push('--grace-period must be longer than twice --redis-timeout with --store=redis, so waiting getvacant calls are answered before it ends');
+  }
   if (o.holdDuration !== undefined && o.maxHoldDuration !== undefined && o.holdDuration > o.maxHoldDuration) problems.push('--hold-duration must not exceed --max-hold-duration');
   // The leader steps down after two thirds of the lease without a renewal: leave room for at least two attempts.
   if (o.leaderRenewInterval !== undefined && o.leaderLeaseDuration !== undefined && o.leaderRenewInterval * 3 > o.leaderLeaseDuration) {

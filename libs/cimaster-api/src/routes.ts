@@ -81,7 +81,8 @@ export const cimasterRoutes = defineRoutes({
   getvacant: {
     ...call,
     summary: 'Take the least recently used vacant cluster for a build',
-    description: 'With `wait`, waits in a fair first-come-first-served queue kept in the store. No capacity is always 503 with Retry-After.',
+    description:
+      'With `wait`, waits in a fair first-come-first-served queue kept in the store. No capacity is always 503 with Retry-After; so is a wait the replica ends because it shuts down (`SHUTTING_DOWN`, Retry-After: 1: ask again, another replica answers).',
     auth: 'e2e token when requireE2eToken is set',
     path: '/getvacant',
     params: z.object({
@@ -94,7 +95,7 @@ export const cimasterRoutes = defineRoutes({
     responses: {
       200: ok('cluster-01', getVacantAnswerSchema, z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).describe('The cluster name'), leaseHeader),
       ...errors({}, 'e2e'),
-      503: error(503, ['NO_VACANT_CLUSTER', ...STORE_UNAVAILABLE], { headers: retryAfter }),
+      503: error(503, ['NO_VACANT_CLUSTER', 'SHUTTING_DOWN', ...STORE_UNAVAILABLE], { headers: retryAfter }),
     },
   },
   finishtest: {
