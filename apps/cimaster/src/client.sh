@@ -36,7 +36,8 @@ environment:
 
 exit codes:
   0 done; 1 local problem (no curl, no temporary directory); 2 bad usage or a call cimaster rejected as
-  invalid; 3 no cluster within the wait; 4 cimaster unreachable or failing; 5 cimaster refused the call
+  invalid; 3 no cluster within the wait; 4 cimaster unreachable (3 tries while the connection fails or is
+  cut) or failing; 5 cimaster refused the call
   (unknown cluster, not the holder, wrong state, token); 129, 130, 143 interrupted by HUP, INT, TERM.
   run exits with COMMAND's exit code once COMMAND started.
 EOF
@@ -133,8 +134,18 @@ pause() {
   sleep_pid=
 }
 
-# call NAME CALL CURL_ARGS...: one call, tried again (3 tries, 2 s apart) only while cimaster cannot be
-# reached at all, since then the request never arrived. Returns curl's exit code.
+# retryable CURL_RC: whether the call never got an answer because of the connection: cimaster could not be
+# reached (6 no such host, 7 refused) or the connection was cut before the answer (52 empty reply, 56 reset,
+# as when a replica goes away). Every call here may be repeated: finishing or heartbeating twice is harmless.
+retryable() {
+  case $1 in
+    6 | 7 | 52 | 56) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# call NAME CALL CURL_ARGS...: one call, tried again (3 tries, 2 s apart) only while the connection fails
+# (see retryable). Returns curl's exit code.
 call() {
   call_tries=0
   while :; do
@@ -142,10 +153,7 @@ call() {
     reap "$curl_pid"
     call_rc=$?
     curl_pid=
-    case $call_rc in
-      6 | 7) ;;
-      *) return "$call_rc" ;;
-    esac
+    retryable "$call_rc" || return "$call_rc"
     call_tries=$((call_tries + 1))
     [ "$call_tries" -lt 3 ] || return "$call_rc"
     pause 2
@@ -318,19 +326,20 @@ trap_signals() {
 # ---- commands ----
 
 # Waits in the fair queue (up to $wait_seconds) and sets $cluster; prints the queue position on stderr while
-# waiting. Exits on failure.
+# waiting. A connection that fails is tried again (3 tries, 2 s apart); a 503 with Retry-After that comes while the
+# wait has time left (a replica that shuts down ends its waits so) is asked again after Retry-After seconds, for
+# what is left of the wait. Exits on failure.
 acquire_cluster() {
   phase=acquiring
-  set -- --max-time $((wait_seconds + 60)) --data-urlencode "build=$build" --data-urlencode "job=$job" \
-    --data-urlencode "wait=$wait_seconds"
+  set -- --data-urlencode "build=$build" --data-urlencode "job=$job"
   [ -z "$region" ] || set -- "$@" --data-urlencode "region=$region"
   [ -z "$labels" ] || set -- "$@" --data-urlencode "labels=$labels"
   # Look at the answer every fifth of a second where sleep takes fractions (GNU, busybox, BSD; POSIX only
   # promises whole seconds), and at the queue position after one second, then every two.
   if sleep 0.01 2>/dev/null; then ac_tick=0.2 ac_per_second=5; else ac_tick=1 ac_per_second=1; fi
-  ac_tries=0
+  ac_tries=0 ac_left=$wait_seconds ac_deadline=$(($(date +%s) + wait_seconds))
   while :; do
-    start_call vacant getvacant "$@"
+    start_call vacant getvacant "$@" --max-time $((ac_left + 60)) --data-urlencode "wait=$ac_left"
     vacant_pid=$curl_pid
     curl_pid=
     ac_ticks=0 ac_shown=
@@ -343,12 +352,17 @@ acquire_cluster() {
     ac_rc=$?
     vacant_pid=
     [ -z "$interrupted" ] || abandon_acquire
-    case $ac_rc in
-      6 | 7) ac_tries=$((ac_tries + 1)) ;;
-      *) break ;;
-    esac
-    [ "$ac_tries" -lt 3 ] || break
-    pause 2
+    if retryable "$ac_rc"; then
+      ac_tries=$((ac_tries + 1))
+      [ "$ac_tries" -lt 3 ] || break
+      pause 2
+    else
+      ask_again_after || break
+      ac_tries=0
+    fi
+    [ -z "$interrupted" ] || abandon_acquire
+    ac_left=$((ac_deadline - $(date +%s)))
+    [ "$ac_left" -gt 0 ] || ac_left=0
   done
   verdict vacant "$ac_rc" || fail $? "acquire: $answer"
   cluster=$(cat "$tmp/vacant.body")
@@ -356,6 +370,17 @@ acquire_cluster() {
     '' | *[!a-z0-9-]*) fail "$E_UNREACHABLE" "acquire: cimaster answered something that is not a cluster name: $answer" ;;
   esac
   phase=
+}
+
+# After a finished getvacant: when cimaster answered 503 with Retry-After and the wait has more time left than
+# that, says so, pauses for Retry-After seconds and succeeds (ask again); else fails (the answer stands).
+ask_again_after() {
+  [ "$ac_rc" -eq 0 ] && [ "$(cat "$tmp/vacant.code")" = 503 ] || return 1
+  aa_retry=$(header_value vacant retry-after)
+  case $aa_retry in '' | *[!0-9]*) return 1 ;; esac
+  [ $((ac_deadline - $(date +%s))) -gt "$aa_retry" ] || return 1
+  note "acquire: $(one_line "$tmp/vacant.body"); asking again in ${aa_retry}s"
+  pause "$aa_retry"
 }
 
 # A signal came while waiting: give back a cluster that was granted in the same instant, and stop.
