@@ -123,7 +123,7 @@ describe('non-default values', () => {
     expect(find(objects, 'Role', 'rel-ci-stack-manual-trigger').metadata.namespace).toBe('prow');
     expect(objects.some((o) => o.kind === 'Role' && o.metadata.name === 'rel-ci-stack-cimaster')).toBe(false);
     const [c] = podSpec(find(objects, 'Deployment', 'rel-ci-stack-cimaster')).containers;
-    expect(c.args).toEqual(expect.arrayContaining(['--redis-prefix=cimaster:', '--store=redis', '--redis-url=redis://rel-ci-stack-redis:6379/0', '--redis-password-file=/etc/cimaster-redis/password', '--manual-trigger-token-file=/etc/cimaster-mt-token/token', '--auth-config=/etc/cimaster-auth/tokens.yaml']));
+    expect(c.args).toEqual(expect.arrayContaining(['--redis-prefix=cimaster:', '--redis-timeout=2s', '--store=redis', '--redis-url=redis://rel-ci-stack-redis:6379/0', '--redis-password-file=/etc/cimaster-redis/password', '--manual-trigger-token-file=/etc/cimaster-mt-token/token', '--auth-config=/etc/cimaster-auth/tokens.yaml']));
     expect(find(objects, 'Secret', 'rel-ci-stack-cimaster-auth')).toMatchObject({ stringData: { 'tokens.yaml': 'tokens: []' } });
     expect(objects.some((o) => o.kind === 'Secret' && o.metadata.name === 'rel-ci-stack-manual-trigger-auth')).toBe(false);
     const mt = podSpec(find(objects, 'Deployment', 'rel-ci-stack-manual-trigger'));
