@@ -61,14 +61,20 @@ export function readyTimeout(o: Pick<CimasterOptions, 'redisTimeout'>): number {
   return Math.min(o.redisTimeout, 1000);
 }
 
+function redisCheck(o: Partial<CimasterOptions>): string[] {
+  const problems: string[] = [];
+  if (!o.redisUrl) problems.push('--redis-url (or REDIS_URL) is required with --store=redis');
+  // On shutdown, waiters are answered after one write removed their tickets: a read and a write, each within the timeout.
+  if (o.redisTimeout !== undefined && o.gracePeriod !== undefined && o.gracePeriod <= 2 * o.redisTimeout) {
+    problems.push('--grace-period must be longer than twice --redis-timeout with --store=redis, so waiting getvacant calls are answered before it ends');
+  }
+  return problems;
+}
+
 /** Checks across flags, on whichever of them parsed. */
 function crossCheck(o: Partial<CimasterOptions>): string[] {
   const problems: string[] = [];
-  if (o.store === 'redis' && !o.redisUrl) problems.push('--redis-url (or REDIS_URL) is required with --store=redis');
-  // On shutdown, waiters are answered after one write removed their tickets: a read and a write, each within the timeout.
-  if (o.store === 'redis' && o.redisTimeout !== undefined && o.gracePeriod !== undefined && o.gracePeriod <= 2 * o.redisTimeout) {
-    problems.push('--grace-period must be longer than twice --redis-timeout with --store=redis, so waiting getvacant calls are answered before it ends');
-  }
+  if (o.store === 'redis') problems.push(...redisCheck(o));
   if (o.holdDuration !== undefined && o.maxHoldDuration !== undefined && o.holdDuration > o.maxHoldDuration) problems.push('--hold-duration must not exceed --max-hold-duration');
   // The leader steps down after two thirds of the lease without a renewal: leave room for at least two attempts.
   if (o.leaderRenewInterval !== undefined && o.leaderLeaseDuration !== undefined && o.leaderRenewInterval * 3 > o.leaderLeaseDuration) {

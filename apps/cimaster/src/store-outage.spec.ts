@@ -6,7 +6,7 @@ import request from 'supertest';
 import { cimasterDocument } from '@ci-stack/cimaster-api';
 import { contractRecorder } from '@ci-stack/http-contract/testing';
 import { ClusterPool, transitions } from '@ci-stack/pool';
-import { createPoolStore } from '@ci-stack/pool-store';
+import { RedisBackend, createPoolStore } from '@ci-stack/pool-store';
 import { startRedisServer, type RedisServer } from '@ci-stack/pool-store/testing';
 import { systemClock } from '@ci-stack/core';
 import { freePort } from '@ci-stack/core/testing';
@@ -150,10 +150,9 @@ describe('start-up against a Redis that does not answer', () => {
 
   it('stops the start at once on a stored pool it cannot use', async () => {
     const store = createPoolStore({ kind: 'redis', url: redis.url, prefix: 'bad:', timeoutMs: TIMEOUT_MS }, { clock: systemClock });
-    const { Redis } = await import('ioredis');
-    const raw = new Redis(redis.url);
-    await raw.mset('bad:pool', '{"version": 1, "clusters": ', 'bad:pool:version', '1');
-    raw.disconnect();
+    const raw = new RedisBackend({ url: redis.url, prefix: 'bad:' });
+    expect(await raw.save('{"version": 1, "clusters": ', null)).toBe('ok');
+    await raw.close();
     try {
       await expect(waitForStore({ read: () => store.read(), store: 'Redis', logger: silentLogger() })).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
     } finally {

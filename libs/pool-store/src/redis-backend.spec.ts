@@ -78,8 +78,7 @@ describe('a Redis that accepts connections but does not answer (SIGSTOP)', () =>
 
   /** The ids of the connections named `name` (the backend names its own), as Redis lists them. */
   const clientIds = async (name: string): Promise<string[]> =>
-    (await raw.client('LIST'))
-      .toString()
+    String(await raw.call('CLIENT', 'LIST'))
       .split('\n')
       .filter((line) => line.includes(` name=${name} `))
       .map((line) => /^id=(\d+)/.exec(line)?.[1] as string);

@@ -177,14 +177,18 @@ export class ClusterPool {
         if (req.signal?.aborted) throw new NoCapacityError('request cancelled while waiting for a vacant cluster', {});
       }
     } catch (err) {
-      if (err instanceof ShuttingDownError) {
-        // The ticket leaves with every other waiter's, in one write; answer once it is gone.
-        waiter.stop(ticket.id);
-        await this.ticketsRemoved?.catch(() => undefined);
-        throw err;
-      }
-      await this.opts.store.apply(t.dequeue([ticket.id])).catch(() => undefined);
+      await this.leaveQueue(ticket, waiter, err);
       throw err;
+    }
+  }
+
+  /** A waiter that ends without a cluster takes its ticket out; on shutdown it goes with every other's, in one write. */
+  private async leaveQueue(ticket: Ticket, waiter: Waiter, why: unknown): Promise<void> {
+    if (why instanceof ShuttingDownError) {
+      waiter.stop(ticket.id);
+      await this.ticketsRemoved?.catch(() => undefined); // answer once it is gone
+    } else {
+      await this.opts.store.apply(t.dequeue([ticket.id])).catch(() => undefined);
     }
   }
 

@@ -202,3 +202,55 @@ describe('a bad inventory at start-up', () => {
     }
   });
 });
+
+describe('cimaster as shipped, when Redis stops answering or the process stops', () => {
+  let redis: RedisServer;
+  beforeEach(async () => {
+    redis = await startRedisServer();
+  });
+  afterEach(async () => {
+    redis.thaw();
+    await redis.stop();
+  });
+  const args = () => ['--store', 'redis', '--redis-url', redis.url, '--redis-timeout', '500ms', '--log-level', 'info'];
+
+  it('started against a frozen Redis: listens (/healthz 200, /readyz 503), logs each attempt at warn, serves once Redis answers', async () => {
+    await redis.freeze();
+    const proc = await startService('cimaster', args(), { readyPath: '/healthz' });
+    try {
+      expect((await get(proc, '/readyz')).status).toBe(503);
+      const warned = () => proc.process.output().split('\n').filter((l) => l.includes('waiting for the store'));
+      await eventually(async () => warned().length >= 2);
+      expect(JSON.parse(warned()[0])).toMatchObject({ level: 40, store: `Redis at redis://127.0.0.1:${redis.port}/0`, attempt: 1, retryInMs: 500 });
+      redis.thaw();
+      await eventually(async () => (await get(proc, '/readyz')).status === 200);
+      expect((await get(proc, '/addcluster?cluster=c1&region=r')).status).toBe(200);
+      await eventually(async () => proc.process.output().includes('store reachable: serving'));
+    } finally {
+      await proc.stop();
+    }
+  }, 60_000);
+
+  it('SIGTERM: a waiting getvacant is answered 503 SHUTTING_DOWN with Retry-After, and its ticket is gone from Redis', async () => {
+    const proc = await startCimaster(args());
+    const other = await startCimaster(args());
+    try {
+      await get(proc, '/addcluster?cluster=c1&region=r');
+      expect((await get(proc, '/getvacant?build=holder&job=e2e')).text).toBe('c1');
+      const waiting = fetch(`${proc.url}/getvacant?build=w1&job=e2e&wait=60`, { headers: { accept: 'application/json' } });
+      const waitingElsewhere = fetch(`${other.url}/getvacant?build=w2&job=e2e&wait=60`).then((r) => r.text());
+      await eventually(async () => (JSON.parse((await get(other, '/queue')).text) as { queue: unknown[] }).queue.length === 2);
+      const exited = new Promise((done) => proc.process.child.once('exit', done));
+      proc.process.child.kill('SIGTERM');
+      const answer = await waiting;
+      expect([answer.status, answer.headers.get('retry-after'), ((await answer.json()) as { code: string }).code]).toEqual([503, '1', 'SHUTTING_DOWN']);
+      await exited;
+      expect((JSON.parse((await get(other, '/queue')).text) as { queue: Array<{ build: string }> }).queue.map((t) => t.build)).toEqual(['w2']);
+      expect((await get(other, '/finishtest?cluster=c1&build=holder')).status).toBe(200);
+      expect(await waitingElsewhere).toBe('c1');
+    } finally {
+      await proc.stop();
+      await other.stop();
+    }
+  }, 60_000);
+});
