@@ -221,7 +221,7 @@ describe('cimaster as shipped, when Redis stops answering or the process stops',
       expect((await get(proc, '/readyz')).status).toBe(503);
       const warned = () => proc.process.output().split('\n').filter((l) => l.includes('waiting for the store'));
       await eventually(async () => warned().length >= 2);
-      expect(JSON.parse(warned()[0])).toMatchObject({ level: 40, store: `Redis at redis://127.0.0.1:${redis.port}/0`, attempt: 1, retryInMs: 500 });
+      expect(JSON.parse(warned()[0])).toMatchObject({ level: 'warn', store: `Redis at redis://127.0.0.1:${redis.port}/0`, attempt: 1, retryInMs: 500 });
       redis.thaw();
       await eventually(async () => (await get(proc, '/readyz')).status === 200);
       expect((await get(proc, '/addcluster?cluster=c1&region=r')).status).toBe(200);
