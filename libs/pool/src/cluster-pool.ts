@@ -58,8 +58,6 @@ export interface VacantResult {
 
 /** A getvacant of this process waiting in the queue, as {@link ClusterPool.stopWaiting} sees it. */
 interface Waiter {
-  /** Its ticket once written (the id it asked for until then). */
-  ticketId: string;
   /** Resolves when it makes no more store calls: with its ticket id when that is still queued, else undefined. */
   stopped: Promise<string | undefined>;
   stop: (ticketId: string | undefined) => void;
@@ -111,10 +109,9 @@ export class ClusterPool {
     // Listen before the ticket is written and the next look: a cluster freed from here on wakes this waiter.
     const wakeup = new Wakeup();
     const unsubscribe = this.opts.changes?.subscribe(() => wakeup.notify());
-    const waiter = this.addWaiter(randomUUID());
+    const waiter = this.addWaiter();
     try {
-      const { ticket } = await this.opts.store.apply(t.enqueue({ id: waiter.ticketId, build: req.build, job: req.job, region: req.region, ...(req.labels?.size ? { labels: req.labels } : {}), deadline: new Date(deadline).toISOString() }));
-      waiter.ticketId = ticket.id;
+      const { ticket } = await this.opts.store.apply(t.enqueue({ id: randomUUID(), build: req.build, job: req.job, region: req.region, ...(req.labels?.size ? { labels: req.labels } : {}), deadline: new Date(deadline).toISOString() }));
       return await this.waitInQueue(req, ticket, { started, deadline, wakeup }, waiter);
     } finally {
       waiter.stop(undefined);
@@ -140,10 +137,10 @@ export class ClusterPool {
     return this.ticketsRemoved;
   }
 
-  private addWaiter(ticketId: string): Waiter {
+  private addWaiter(): Waiter {
     let stop!: (ticketId: string | undefined) => void;
     const stopped = new Promise<string | undefined>((resolve) => (stop = resolve));
-    const waiter: Waiter = { ticketId, stopped, stop };
+    const waiter: Waiter = { stopped, stop };
     this.waiters.add(waiter);
     return waiter;
   }
