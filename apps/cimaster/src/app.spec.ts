@@ -198,10 +198,13 @@ describe('leases, holds and the queue', () => {
     await request(app).get('/addcluster?cluster=c1&region=r');
     await request(app).get('/getvacant?build=0&job=j');
     const order: string[] = [];
-    const first = request(app).get('/getvacant?build=1&job=j&wait=5s').then((r) => order.push(`1:${r.status}`));
-    await new Promise((r) => setTimeout(r, 30));
-    const second = request(app).get('/getvacant?build=2&job=j&wait=5s').then((r) => order.push(`2:${r.status}`));
-    await new Promise((r) => setTimeout(r, 30));
+    const queued = async (n: number): Promise<void> => {
+      for (let i = 0; i < 500 && (await request(app).get('/queue')).body.queue.length < n; i++) await new Promise((r) => setImmediate(r));
+    };
+    const first = request(app).get('/getvacant?build=1&job=j&wait=60s').then((r) => order.push(`1:${r.status}`));
+    await queued(1);
+    const second = request(app).get('/getvacant?build=2&job=j&wait=60s').then((r) => order.push(`2:${r.status}`));
+    await queued(2);
     const queue = await request(app).get('/queue');
     expect(queue.body.queue.map((t: { build: string; position: number }) => [t.position, t.build])).toEqual([[1, '1'], [2, '2']]);
     // One waiter's tickets keep their place in the whole queue.
@@ -210,9 +213,9 @@ describe('leases, holds and the queue', () => {
     expect((await request(app).get('/queue?colour=red').expect(400)).text).toBe('unknown parameter colour; this call takes build, job');
     await request(app).get('/getvacant?build=3&job=j').expect(503);
     await request(app).get('/finishtest?cluster=c1');
-    await new Promise((r) => setTimeout(r, 100));
+    await first; // the first waiter now tests on c1; its end hands c1 to the second
     await request(app).get('/finishtest?cluster=c1');
-    await Promise.all([first, second]);
+    await second;
     expect(order).toEqual(['1:200', '2:200']);
   });
 });

@@ -162,11 +162,22 @@ describe('the background loop', () => {
   it('runs rounds only while this replica leads', async () => {
     let leader = false;
     let rounds = 0;
-    const loop = runLoop({ name: 'test', intervalMs: 5, leadership: { isLeader: () => leader }, logger: silentLogger(), round: async () => void rounds++ });
+    let firstRound: () => void = () => undefined;
+    const ranOnce = new Promise<void>((r) => (firstRound = r));
+    const loop = runLoop({
+      name: 'test',
+      intervalMs: 5,
+      leadership: { isLeader: () => leader },
+      logger: silentLogger(),
+      round: async () => {
+        rounds++;
+        firstRound();
+      },
+    });
     await new Promise((r) => setTimeout(r, 30));
     expect(rounds).toBe(0);
     leader = true;
-    await new Promise((r) => setTimeout(r, 30));
+    await ranOnce;
     await loop.stop();
     expect(rounds).toBeGreaterThan(0);
     const after = rounds;
