@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ClusterPool } from '@ci-stack/pool';
+import { ClusterPool, actors } from '@ci-stack/pool';
 import { BatchingPoolStore, MemoryBackend } from '@ci-stack/pool-store';
 import { FileInvalidError } from '@ci-stack/service-kit';
 import { silentLogger } from '@ci-stack/service-kit/testing';
@@ -117,7 +117,7 @@ describe('keeping the pool in step with the inventory and its targets', () => {
     s.source.inventory = parseInventory('clusters: []', 'x');
     await s.reconciler.round();
     expect(await s.states()).toEqual({ 'api-added': 'finished', c2: 'testing' });
-    await s.pool.finish('c2');
+    await s.pool.finish('c2', { actor: actors.open });
     await s.reconciler.round();
     expect(await s.states()).toEqual({ 'api-added': 'finished' });
   });

@@ -1,4 +1,5 @@
 import { FakeClock } from '@ci-stack/core/testing';
+import { actors } from './acting';
 import { ClusterPool, type PoolChanges } from './cluster-pool';
 import { NoCapacityError } from './errors';
 import { emptyPool, type PoolState } from './model';
@@ -76,7 +77,7 @@ describe('a waiting getvacant', () => {
     const waiting = p.getVacant({ build: 'waiter', job: 'e2e', waitMs: 600_000 });
     await settle();
     expect(store.state.queue.map((t) => t.build)).toEqual(['waiter']);
-    await p.finish('c1', 'holder');
+    await p.finish('c1', { actor: actors.open, build: 'holder' });
     const got = await waiting;
     expect(got).toMatchObject({ queued: true, cluster: { name: 'c1', holder: { build: 'waiter' } } });
     expect(store.state.queue).toEqual([]);
@@ -103,7 +104,7 @@ describe('a waiting getvacant', () => {
     await p.getVacant({ build: 'holder', job: 'e2e' });
     const waiting = p.getVacant({ build: 'waiter', job: 'e2e', waitMs: 600_000 });
     await settle();
-    await p.finish('c1', 'holder');
+    await p.finish('c1', { actor: actors.open, build: 'holder' });
     await settle();
     expect(store.state.clusters.get('c1')?.state).toBe('finished'); // nobody woke the waiter
     timer.endAll();
@@ -123,7 +124,7 @@ describe('a waiting getvacant', () => {
       } catch (err) {
         if (!released && err instanceof NoCapacityError && store.state.queue.length > 0) {
           released = true;
-          await apply(transitions.finishTest('c1', 'holder'));
+          await apply(transitions.finishTest('c1', { actor: actors.open, build: 'holder' }));
         }
         throw err;
       }
@@ -161,7 +162,7 @@ describe('a waiting getvacant', () => {
     await settle();
     await settle();
     expect(store.state.queue[0].seenAt > seenAt).toBe(true);
-    await p.finish('c1', 'holder');
+    await p.finish('c1', { actor: actors.open, build: 'holder' });
     expect((await waiting).cluster.name).toBe('c1');
   });
 });
