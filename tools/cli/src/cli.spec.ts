@@ -126,7 +126,10 @@ describe('pool', () => {
     expect(ls.stdout).toMatch(/^c1\s+us-west\s+testing\s+\S+\s+build 7, e2e\s+\S+\s+-$/m);
     const json = JSON.parse((await cli(['pool', 'ls', '-o', 'json', '--state', 'finished'])).stdout);
     expect(json.clusters.map((c: { name: string }) => c.name)).toEqual(['c2']);
-    expect(await cli(['pool', 'hold', 'c1', '--hours', '2', '--user', 'ann'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^cluster c1 is held until /) });
+    // Without a token, a hold names the build and nobody's name; an admin may hold for someone else.
+    expect(await cli(['pool', 'hold', 'c1', '--user', 'ann'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/^ci-stack: user=ann needs a token: .* \(HTTP 403 USER_NEEDS_TOKEN\)\n$/) });
+    expect(await cli(['pool', 'hold', 'c1', '--build', '6'])).toMatchObject({ code: 1, stderr: expect.stringContaining('cluster c1 is not held by build 6') });
+    expect(await cli(['pool', 'hold', 'c1', '--hours', '2', '--user', 'ann'], admin)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^cluster c1 is held until /) });
     expect(await cli(['pool', 'release', 'c1'], admin)).toMatchObject({ code: 0, stdout: 'cluster c1 is released successfully\n' });
     const show = await cli(['pool', 'show', 'c1']);
     expect(show.stdout).toMatch(/^state:\s+finished$/m);
