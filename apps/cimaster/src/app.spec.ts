@@ -8,7 +8,7 @@ import { cimasterDocument, createCimasterClient } from '@ci-stack/cimaster-api';
 import { ApiError } from '@ci-stack/http-contract';
 import { contractRecorder, documentedRoutes, registeredRoutes } from '@ci-stack/http-contract/testing';
 import { createManualTriggerClient, manualTriggerDocument } from '@ci-stack/manual-trigger-api';
-import { ClusterPool, type PoolStore } from '@ci-stack/pool';
+import { ClusterPool, actors, type PoolStore } from '@ci-stack/pool';
 import { BatchingPoolStore, FileBackend, MemoryBackend, type VersionedBackend } from '@ci-stack/pool-store';
 import { listen, staticFile } from '@ci-stack/service-kit';
 import { FakeClock, freePort } from '@ci-stack/core/testing';
@@ -198,10 +198,13 @@ describe('leases, holds and the queue', () => {
     await request(app).get('/addcluster?cluster=c1&region=r');
     await request(app).get('/getvacant?build=0&job=j');
     const order: string[] = [];
-    const first = request(app).get('/getvacant?build=1&job=j&wait=5s').then((r) => order.push(`1:${r.status}`));
-    await new Promise((r) => setTimeout(r, 30));
-    const second = request(app).get('/getvacant?build=2&job=j&wait=5s').then((r) => order.push(`2:${r.status}`));
-    await new Promise((r) => setTimeout(r, 30));
+    const queued = async (n: number): Promise<void> => {
+      for (let i = 0; i < 500 && (await request(app).get('/queue')).body.queue.length < n; i++) await new Promise((r) => setImmediate(r));
+    };
+    const first = request(app).get('/getvacant?build=1&job=j&wait=60s').then((r) => order.push(`1:${r.status}`));
+    await queued(1);
+    const second = request(app).get('/getvacant?build=2&job=j&wait=60s').then((r) => order.push(`2:${r.status}`));
+    await queued(2);
     const queue = await request(app).get('/queue');
     expect(queue.body.queue.map((t: { build: string; position: number }) => [t.position, t.build])).toEqual([[1, '1'], [2, '2']]);
     // One waiter's tickets keep their place in the whole queue.
@@ -210,9 +213,9 @@ describe('leases, holds and the queue', () => {
     expect((await request(app).get('/queue?colour=red').expect(400)).text).toBe('unknown parameter colour; this call takes build, job');
     await request(app).get('/getvacant?build=3&job=j').expect(503);
     await request(app).get('/finishtest?cluster=c1');
-    await new Promise((r) => setTimeout(r, 100));
+    await first; // the first waiter now tests on c1; its end hands c1 to the second
     await request(app).get('/finishtest?cluster=c1');
-    await Promise.all([first, second]);
+    await second;
     expect(order).toEqual(['1:200', '2:200']);
   });
 });
@@ -291,7 +294,7 @@ describe('createcluster', () => {
 });
 
 describe('auth', () => {
-  it('admin calls need an admin token; e2e calls stay open unless required; releasing another user needs admin', async () => {
+  it("admin calls need an admin token; e2e calls stay open unless required; releasing another user's hold needs admin", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cm-auth-'));
     try {
       await writeFile(join(dir, 'auth.yaml'), 'tokens:\n  - {identity: ops, role: admin, token: admin-token-0123456789}\n  - {identity: pods, role: e2e, token: e2e-token-0123456789ab}\n');
@@ -303,7 +306,7 @@ describe('auth', () => {
       await request(app).get('/addcluster?cluster=c1&region=r').set('authorization', 'Bearer nope-nope-nope-nope').expect(401);
       await request(app).get('/addcluster?cluster=c1&region=r').set('authorization', 'Bearer admin-token-0123456789').expect(200);
       await request(app).get('/getvacant?build=1&job=j').expect(200, 'c1');
-      await request(app).get('/holdcluster?cluster=c1&user=alice').expect(200);
+      await request(app).get('/holdcluster?cluster=c1&user=alice').set('authorization', 'Bearer admin-token-0123456789').expect(200);
       const denied = await request(app).get('/releasecluster?cluster=c1').set('authorization', 'Bearer e2e-token-0123456789ab').expect(403);
       expect(denied.text).toBe('cluster c1 is held by alice; only they or an admin may release it');
       await request(app).get('/releasecluster?cluster=c1').set('authorization', 'Bearer admin-token-0123456789').expect(200);
@@ -380,9 +383,9 @@ describe('releasing a hold between other replicas', () => {
       await request(app).get('/getvacant?build=1&job=e2e').expect(200, 'c1');
       await request(app).get('/holdcluster?cluster=c1').set(alice).expect(200);
       between = async () => {
-        await other.release('c1');
+        await other.release('c1', { actor: actors.user('alice') });
         await other.getVacant({ build: '2', job: 'e2e' });
-        await other.hold('c1', 1, 'carol');
+        await other.hold('c1', 1, { actor: actors.user('carol') });
       };
       await request(app).get('/releasecluster?cluster=c1').set(alice).expect(403, 'cluster c1 is held by carol; only they or an admin may release it');
       expect((await request(app).get('/clusters/c1')).body).toMatchObject({ state: 'held', holder: { build: '2', user: 'carol' } });

@@ -1,4 +1,5 @@
 import { ForbiddenError, UnauthenticatedError } from '@ci-stack/core';
+import { actors, type Actor } from '@ci-stack/pool';
 import { BearerTokens, type TokenFileFormat } from '@ci-stack/service-kit';
 
 export type Role = 'admin' | 'e2e';
@@ -6,7 +7,12 @@ export type Role = 'admin' | 'e2e';
 export interface Caller {
   identity?: string;
   role?: Role;
+  /** Who the pool sees acting on a lease or a hold, and so what it may do there (docs/security.md). */
+  actor: Actor;
 }
+
+/** The caller when authentication is off: anyone may do what the original allowed. */
+export const OPEN_CALLER: Caller = Object.freeze({ actor: actors.open });
 
 interface Settings {
   /** True: e2e calls (getvacant, finishtest, ...) need an e2e or admin token too. */
@@ -47,9 +53,9 @@ export class TokenAuth extends BearerTokens<Role, Settings> {
       if (needed === 'admin' || (needed === 'e2e' && this.settings().requireE2eToken)) {
         throw new UnauthenticatedError(`this call needs a bearer token: send 'Authorization: Bearer <token>'`);
       }
-      return {};
+      return { actor: actors.anonymous };
     }
     if (needed === 'admin' && holder.grants !== 'admin') throw new ForbiddenError(`${holder.identity} is not an admin`);
-    return { identity: holder.identity, role: holder.grants };
+    return { identity: holder.identity, role: holder.grants, actor: holder.grants === 'admin' ? actors.admin(holder.identity) : actors.user(holder.identity) };
   }
 }

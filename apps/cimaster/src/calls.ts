@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { cimasterRoutes, readCallParams, type CimasterRoutes } from '@ci-stack/cimaster-api';
-import type { Caller, Role, TokenAuth } from './auth';
+import { OPEN_CALLER, type Caller, type Role, type TokenAuth } from './auth';
 
 /** The original calls: GET (as the original) or POST, parameters from the query string, a form or JSON. */
 export type CallId = { [K in keyof CimasterRoutes]: CimasterRoutes[K] extends { paramsFrom: 'query-or-body' } ? K : never }[keyof CimasterRoutes];
@@ -27,7 +27,7 @@ export function callRouter(auth: Auth | undefined, calls: { [K in CallId]?: Call
     const route = cimasterRoutes[id];
     const run = async (req: Request, res: Response): Promise<void> => {
       try {
-        const caller = auth ? auth.identify(req.get('authorization'), spec.role) : {};
+        const caller = auth ? auth.identify(req.get('authorization'), spec.role) : OPEN_CALLER;
         await spec.handle(req, res, readCallParams(route.params, req.query, req.body) as ParamsOf<typeof id>, caller);
       } catch (err) {
         spec.onError?.(err);

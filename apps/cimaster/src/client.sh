@@ -18,7 +18,7 @@ commands:
   release CLUSTER                give a cluster back after testing (finishtest)
   heartbeat CLUSTER              extend the testing lease of a cluster this build holds
   hold CLUSTER [--hours N]       keep a cluster this build tests on for debugging (holdcluster)
-  unhold CLUSTER                 give back a held cluster (releasecluster)
+  unhold CLUSTER                 give back a cluster this build holds (releasecluster)
   run [acquire options] [--hold-on-failure 2h] -- COMMAND [ARGS...]
         Acquire a cluster, run COMMAND with CLUSTER exported while heartbeating in the background,
         then release the cluster, or hold it when COMMAND failed and --hold-on-failure is given.
@@ -26,7 +26,9 @@ commands:
         Exits with COMMAND's exit code.
   help                           this text
 
-acquire, run, release and heartbeat also take --build B and --job J (default: $BUILD_ID, $JOB_NAME).
+Every command sends the build it acts for: --build B (default: $BUILD_ID); acquire and run also take
+--job J (default: $JOB_NAME). Without a token, a cimaster with auth on lets a build act only on its own
+cluster; give back another build's hold with --build set to that build.
 Durations: 90s, 10m, 2h, 1h30m, or plain seconds.
 
 environment:
@@ -236,7 +238,7 @@ set_option() {
       esac
       hours=$3
       ;;
-    acquire:--build | run:--build | release:--build | heartbeat:--build) build=$3 ;;
+    *:--build) build=$3 ;;
     acquire:--job | run:--job) job=$3 ;;
     *) usage_error "$1 has no option $2" ;;
   esac
@@ -423,9 +425,9 @@ simple_call() {
 give_back() {
   if [ "$2" -ne 0 ] && [ -n "$hold_seconds" ]; then
     gb_hours=$((hold_seconds / 3600)).$(printf '%04d' $((hold_seconds % 3600 * 10000 / 3600)))
-    call hold holdcluster --max-time 60 --data-urlencode "cluster=$1" --data-urlencode "hours=$gb_hours"
+    call hold holdcluster --max-time 60 --data-urlencode "cluster=$1" --data-urlencode "hours=$gb_hours" --data-urlencode "build=$build"
     if verdict hold $?; then
-      note "command failed (exit $2): $answer; give it back with: sh $PROG unhold $1"
+      note "command failed (exit $2): $answer; give it back with: sh $PROG unhold $1 --build $build"
       return 0
     fi
     note "could not hold cluster $1 ($answer); releasing it"
@@ -543,9 +545,14 @@ main() {
     hold)
       set -- --data-urlencode "cluster=$positional"
       [ -z "$hours" ] || set -- "$@" --data-urlencode "hours=$hours"
+      [ -z "$build" ] || set -- "$@" --data-urlencode "build=$build"
       simple_call hold holdcluster "$@"
       ;;
-    unhold) simple_call unhold releasecluster --data-urlencode "cluster=$positional" ;;
+    unhold)
+      set -- --data-urlencode "cluster=$positional"
+      [ -z "$build" ] || set -- "$@" --data-urlencode "build=$build"
+      simple_call unhold releasecluster "$@"
+      ;;
   esac
 }
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ClusterPool } from '@ci-stack/pool';
+import { ClusterPool, actors } from '@ci-stack/pool';
 import { BatchingPoolStore, MemoryBackend } from '@ci-stack/pool-store';
 import { FileInvalidError } from '@ci-stack/service-kit';
 import { silentLogger } from '@ci-stack/service-kit/testing';
@@ -117,7 +117,7 @@ describe('keeping the pool in step with the inventory and its targets', () => {
     s.source.inventory = parseInventory('clusters: []', 'x');
     await s.reconciler.round();
     expect(await s.states()).toEqual({ 'api-added': 'finished', c2: 'testing' });
-    await s.pool.finish('c2');
+    await s.pool.finish('c2', { actor: actors.open });
     await s.reconciler.round();
     expect(await s.states()).toEqual({ 'api-added': 'finished' });
   });
@@ -162,11 +162,22 @@ describe('the background loop', () => {
   it('runs rounds only while this replica leads', async () => {
     let leader = false;
     let rounds = 0;
-    const loop = runLoop({ name: 'test', intervalMs: 5, leadership: { isLeader: () => leader }, logger: silentLogger(), round: async () => void rounds++ });
+    let firstRound: () => void = () => undefined;
+    const ranOnce = new Promise<void>((r) => (firstRound = r));
+    const loop = runLoop({
+      name: 'test',
+      intervalMs: 5,
+      leadership: { isLeader: () => leader },
+      logger: silentLogger(),
+      round: async () => {
+        rounds++;
+        firstRound();
+      },
+    });
     await new Promise((r) => setTimeout(r, 30));
     expect(rounds).toBe(0);
     leader = true;
-    await new Promise((r) => setTimeout(r, 30));
+    await ranOnce;
     await loop.stop();
     expect(rounds).toBeGreaterThan(0);
     const after = rounds;

@@ -1,5 +1,5 @@
 import { createManualTriggerClient } from '@ci-stack/manual-trigger-api';
-import { ClusterPool } from '@ci-stack/pool';
+import { ClusterPool, actors } from '@ci-stack/pool';
 import { BatchingPoolStore, MemoryBackend } from '@ci-stack/pool-store';
 import { silentLogger } from '@ci-stack/service-kit/testing';
 import { FakeClock } from '@ci-stack/core/testing';
@@ -111,7 +111,7 @@ describe('following ProwJobs through their event streams', () => {
     const s = await setup();
     await s.pool.add('c1', 'r');
     await s.pool.getVacant({ build: '1', job: 'e2e' });
-    await s.pool.finish('c1');
+    await s.pool.finish('c1', { actor: actors.open });
     await s.reconciler.round();
     await until('a stream for pj-1', () => s.fake.openStreams('pj-1') === 1);
     s.fake.set('pj-1', 'failure', 'namespace stuck');

@@ -59,9 +59,16 @@ function setup() {
   return { hub, feed, replicaA, replicaB, clock };
 }
 
-const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
+/**
+ * Lets the hub's timers that fall due within 30 ms run, and everything they start finish. The hub's coalescing
+ * and interval timers run on Jest's clock here, so a busy machine cannot make a read late.
+ */
+const settle = (ms = 30): Promise<void> => jest.advanceTimersByTimeAsync(ms);
 
 describe('PoolEventHub', () => {
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'Date', 'setImmediate', 'clearImmediate'] }));
+  afterEach(() => jest.useRealTimers());
+
   it('sends the whole pool first, then only what changed, with increasing ids', async () => {
     const { hub, feed, replicaA, replicaB } = setup();
     await replicaA.add('c1', 'us-west', 'admin');
@@ -118,7 +125,7 @@ describe('PoolEventHub', () => {
     feed.fire(); // 200 ms after the last read on the service's clock, which has not moved
     await settle();
     expect(reads).toHaveBeenCalledTimes(1);
-    await new Promise((r) => setTimeout(r, 250));
+    await settle(250);
     expect(reads).toHaveBeenCalledTimes(2);
     clock.advance(1000); // long after the last read: the next change is read after the coalescing window only
     feed.fire();
@@ -223,12 +230,14 @@ describe('PoolEventHub on a shared store: every replica hears every replica', ()
     const [replicaA, replicaB] = [pool(storeA), pool(storeB)];
     // Replica A's hub listens to A's store only, and never re-reads on its own (no resync within the test).
     const hub = new PoolEventHub({ snapshot: () => replicaA.snapshot(), changes: storeA, clock, logger: silentLogger(), coalesceMs: 5, minIntervalMs: 0, resyncMs: 3_600_000 });
+    const reads = jest.spyOn(replicaA, 'snapshot');
     try {
       await replicaB.add('c1', 'us-west');
       const client = recordingStream();
       hub.attach(client);
       await waitFor(() => client.events().length === 1);
-      await new Promise((r) => setTimeout(r, 200)); // the subscription is live
+      // The store's feed calls the hub once its subscription is live, which makes a second read.
+      await waitFor(() => reads.mock.calls.length >= 2);
       await replicaB.getVacant({ build: '42', job: 'e2e' });
       await waitFor(() => client.events().some((e) => e.event === 'change'));
       const change = client.events().find((e) => e.event === 'change');

@@ -22,9 +22,9 @@ const BAD_REQUEST = ['INVALID_REQUEST', 'INVALID_JSON', 'REQUEST_ABORTED'] as co
 const STATUS_TEXT: Record<ErrorStatus, string> = {
   400: 'Bad parameters: the message names each one and what it takes',
   401: 'Authentication is on and the call needs a token (or the token is unknown)',
-  403: 'The token may not make this call',
+  403: 'The token (or a call without one) may not do this: the message says who may',
   404: 'No such cluster',
-  409: 'The cluster is not in a state that allows this; the message names its state and holder',
+  409: 'The cluster is not in a state that allows this, or not held by the build named; the message names its state and holder',
   410: 'Gone (cimaster answers no 410)',
   413: 'Body over 16 KiB',
   415: 'Unsupported body encoding',
@@ -101,11 +101,12 @@ export const cimasterRoutes = defineRoutes({
   finishtest: {
     ...call,
     summary: 'Give a cluster back after a test',
-    description: 'With `build`, it must be the holder\'s; finishing twice is harmless.',
-    auth: 'e2e token when requireE2eToken is set',
+    description:
+      "With `build`, it must be the holder's; finishing twice is harmless. With authentication on, a call without a token must name the build (400 `BUILD_REQUIRED`): it may end only that build's lease.",
+    auth: 'e2e token when requireE2eToken is set; without a token (auth on), only with build',
     path: '/finishtest',
-    params: z.object({ cluster, build: text('build', 'The build that got it').optional() }),
-    responses: { 200: ok('cluster cluster-01 is finished successfully', finishAnswerSchema), ...errors({ 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION', 'HOLDER_MISMATCH'] }, 'e2e') },
+    params: z.object({ cluster, build: text('build', 'The build that got it (needed without a token when authentication is on)').optional() }),
+    responses: { 200: ok('cluster cluster-01 is finished successfully', finishAnswerSchema), ...errors({ 400: ['BUILD_REQUIRED'], 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION', 'HOLDER_MISMATCH'] }, 'e2e') },
   },
   heartbeat: {
     ...call,
@@ -118,19 +119,37 @@ export const cimasterRoutes = defineRoutes({
   holdcluster: {
     ...call,
     summary: 'Hold a testing cluster for debugging',
-    auth: 'e2e token when requireE2eToken is set',
+    description:
+      "The hold records who holds it. Without authentication, the `user` given. With authentication on: an admin token may name anyone (default: itself), any other token only itself (else 403 `USER_MISMATCH`), and a call without a token no user at all (403 `USER_NEEDS_TOKEN`): its hold is the build's, and it must name that build (400 `BUILD_REQUIRED`). A `build` given must be the holder's (409 `HOLDER_MISMATCH`).",
+    auth: 'e2e token when requireE2eToken is set; without a token (auth on), only with build and without user',
     path: '/holdcluster',
-    params: z.object({ cluster, hours: hours('hours', 'How long (default --hold-duration, at most --max-hold-duration)').optional(), user: text('user', 'Who holds it (default: the token identity)').optional() }),
-    responses: { 200: ok('cluster c1 is held until 2026-06-01T06:00:00.000Z', clusterAnswerSchema), ...errors({ 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION'] }, 'e2e') },
+    params: z.object({
+      cluster,
+      hours: hours('hours', 'How long (default --hold-duration, at most --max-hold-duration)').optional(),
+      user: text('user', 'Who holds it (default: the token identity); another than the token identity only with an admin token').optional(),
+      build: text('build', 'The build testing on it (needed without a token when authentication is on)').optional(),
+    }),
+    responses: {
+      200: ok('cluster c1 is held until 2026-06-01T06:00:00.000Z', clusterAnswerSchema),
+      ...errors({ 400: ['BUILD_REQUIRED'], 403: ['USER_NEEDS_TOKEN', 'USER_MISMATCH'], 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION', 'HOLDER_MISMATCH'] }, 'e2e'),
+    },
   },
   releasecluster: {
     ...call,
     summary: 'Release a held cluster',
-    description: "Another user's hold needs an admin token when authentication is on.",
+    description:
+      "Without authentication anyone may release any hold. With authentication on, a hold a user took is theirs or an admin's to release (403 `FORBIDDEN`); a hold taken without a token is its build's, released without a token only with that `build` (400 `BUILD_REQUIRED`, 409 `HOLDER_MISMATCH`). `user` follows the rules of holdcluster. Checked in the same guarded write as the release.",
     auth: 'the holder, or an admin',
     path: '/releasecluster',
-    params: z.object({ cluster, user: text('user', 'Who releases it (default: the token identity)').optional() }),
-    responses: { 200: ok('cluster c1 is released successfully', clusterAnswerSchema), ...errors({ 403: ['FORBIDDEN'], 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION'] }, 'e2e') },
+    params: z.object({
+      cluster,
+      user: text('user', 'Who releases it (default: the token identity); another than the token identity only with an admin token').optional(),
+      build: text('build', 'The build whose hold it is (needed without a token when authentication is on and no user took the hold)').optional(),
+    }),
+    responses: {
+      200: ok('cluster c1 is released successfully', clusterAnswerSchema),
+      ...errors({ 400: ['BUILD_REQUIRED'], 403: ['FORBIDDEN', 'USER_NEEDS_TOKEN', 'USER_MISMATCH'], 404: ['CLUSTER_NOT_FOUND'], 409: ['ILLEGAL_TRANSITION', 'HOLDER_MISMATCH'] }, 'e2e'),
+    },
   },
   addcluster: {
     ...call,

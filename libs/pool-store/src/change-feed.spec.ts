@@ -36,7 +36,8 @@ describe('ChangeFeed', () => {
     expect(heard.count).toBe(4);
     first();
     second();
-    await new Promise((r) => setTimeout(r, 5));
+    // The source stops once the linger (0 here) has passed.
+    while (source.stopped === 0) await new Promise((r) => setTimeout(r, 5));
     expect(source.stopped).toBe(1);
     const again = feed.subscribe(heard.hit);
     expect(source.started).toBe(2);

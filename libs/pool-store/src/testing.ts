@@ -3,9 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { ClusterPool, HolderMismatchError, IllegalTransitionError, NoCapacityError, NotHoldOwnerError, StoreCorruptError, assertLabels, transitions, type PoolStore } from '@ci-stack/pool';
+import { ClusterPool, HolderMismatchError, actors, IllegalTransitionError, NoCapacityError, NotHoldOwnerError, StoreCorruptError, assertLabels, transitions, type PoolStore } from '@ci-stack/pool';
 import { FakeClock, freePort } from '@ci-stack/core/testing';
 import { BatchingPoolStore, type VersionedBackend } from './batching-store';
+
+/** A call on a lease or hold with authentication off: the original rules. */
+const OPEN = { actor: actors.open };
 
 export interface RedisServer {
   url: string;
@@ -164,15 +167,15 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
       const got = await p.getVacant({ build: '123', job: 'e2e' });
       expect(got.cluster).toMatchObject({ name: 'c1', state: 'testing', holder: { build: '123', job: 'e2e' } });
       await expect(p.disable('c1')).rejects.toBeInstanceOf(IllegalTransitionError);
-      await expect(p.finish('c1', '999')).rejects.toBeInstanceOf(HolderMismatchError);
+      await expect(p.finish('c1', { ...OPEN, build: '999' })).rejects.toBeInstanceOf(HolderMismatchError);
       clock.advance(60_000);
-      await p.hold('c1', 2, 'fesu');
+      await p.hold('c1', 2, { ...OPEN, user: 'fesu' });
       await expect(p.getVacant({ build: '124', job: 'e2e' })).rejects.toBeInstanceOf(NoCapacityError);
-      await p.release('c1');
+      await p.release('c1', OPEN);
       await p.disable('c1', 'broken');
       await p.enable('c1');
       const before = await p.snapshot();
-      await expect(p.release('c1')).rejects.toThrow('cannot release cluster c1: it is finished; release needs a cluster that is held');
+      await expect(p.release('c1', OPEN)).rejects.toThrow('cannot release cluster c1: it is finished; release needs a cluster that is held');
       expect(await p.snapshot()).toEqual(before);
       expect(before.clusters.get('c1')?.history.map((h) => h.ended)).toEqual(['held', 'released', 'disabled', 'enabled']);
       await p.delete('c1');
@@ -182,7 +185,7 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
     it('applies a failing command of a concurrent batch without touching the state', async () => {
       const s = store();
       await s.apply(transitions.addCluster('a', 'r'));
-      const results = await Promise.allSettled([s.apply(transitions.addCluster('b', 'r')), s.apply(transitions.releaseCluster('a')), s.apply(transitions.addCluster('c', 'r'))]);
+      const results = await Promise.allSettled([s.apply(transitions.addCluster('b', 'r')), s.apply(transitions.releaseCluster('a', OPEN)), s.apply(transitions.addCluster('c', 'r'))]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect([...(await s.read()).clusters.keys()].sort()).toEqual(['a', 'b', 'c']);
     });
@@ -191,9 +194,9 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
       const p = pool();
       await p.add('c1', 'r');
       await p.getVacant({ build: '1', job: 'j' });
-      expect((await p.finish('c1', '1')).alreadyFinished).toBe(false);
-      expect((await p.finish('c1', '1')).alreadyFinished).toBe(true);
-      await expect(p.finish('c1', '2')).rejects.toBeInstanceOf(HolderMismatchError);
+      expect((await p.finish('c1', { ...OPEN, build: '1' })).alreadyFinished).toBe(false);
+      expect((await p.finish('c1', { ...OPEN, build: '1' })).alreadyFinished).toBe(true);
+      await expect(p.finish('c1', { ...OPEN, build: '2' })).rejects.toBeInstanceOf(HolderMismatchError);
     });
 
     it('keeps a cluster named like an Object.prototype key (constructor) apart from every other, through every transition', async () => {
@@ -201,10 +204,10 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
       await p.add('constructor', 'us', 'admin');
       await expect(p.add('constructor', 'us')).rejects.toMatchObject({ code: 'CLUSTER_EXISTS', message: 'cluster constructor already exists (state finished, region us)' });
       expect((await p.getVacant({ build: '1', job: 'e2e' })).cluster).toMatchObject({ name: 'constructor', state: 'testing' });
-      expect((await p.finish('constructor', '1')).alreadyFinished).toBe(false);
+      expect((await p.finish('constructor', { ...OPEN, build: '1' })).alreadyFinished).toBe(false);
       await p.getVacant({ build: '2', job: 'e2e' });
-      await p.hold('constructor', 1, 'alice');
-      await p.release('constructor', { user: 'alice' });
+      await p.hold('constructor', 1, { actor: actors.user('alice') });
+      await p.release('constructor', { actor: actors.user('alice') });
       const reread = await pool(harness.multiWriter ? store() : stores[0]).snapshot();
       expect([...reread.clusters.keys()]).toEqual(['constructor']);
       expect(reread.clusters.get('constructor')?.history.map((h) => h.ended)).toEqual(['finished', 'held', 'released']);
@@ -217,12 +220,12 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
       const p = pool();
       await p.add('c1', 'r');
       await p.getVacant({ build: '1', job: 'e2e' });
-      await p.hold('c1', 1, 'alice');
+      await p.hold('c1', 1, { actor: actors.user('alice') });
       const before = await raw.read();
-      await expect(p.release('c1', { user: 'bob' })).rejects.toBeInstanceOf(NotHoldOwnerError);
-      await expect(p.release('c1', {})).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'cluster c1 is held by alice; only they or an admin may release it' });
+      await expect(p.release('c1', { actor: actors.user('bob') })).rejects.toBeInstanceOf(NotHoldOwnerError);
+      await expect(p.release('c1', { actor: actors.anonymous, build: '1' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'cluster c1 is held by alice; only they or an admin may release it' });
       expect(await raw.read()).toBe(before);
-      expect((await p.release('c1', { user: 'alice' })).state).toBe('finished');
+      expect((await p.release('c1', { actor: actors.user('alice') })).state).toBe('finished');
     });
 
     it.each([
@@ -289,7 +292,7 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
       const replicas = harness.multiWriter ? [pool(), pool(), pool()] : [pool()];
       for (let round = 0; round < rounds; round++) {
         for (const c of (await replicas[0].snapshot()).clusters.keys()) {
-          await replicas[0].finish(c).catch(() => undefined);
+          await replicas[0].finish(c, OPEN).catch(() => undefined);
           await replicas[0].delete(c);
         }
         for (let i = 0; i < 50; i++) await replicas[0].add(`c${round}-${i}`, i % 2 ? 'east' : 'west');
@@ -330,7 +333,7 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
         expect(granted.every((g) => stored.get(g.cluster.name)?.holder?.build === `r${round}-${g.i}`)).toBe(true);
         // Give everything back concurrently from every replica: each goes to cleaning once; then one in four
         // fails its cleanup twice (quarantined), the rest are cleaned.
-        await Promise.all(granted.map((g, k) => pools[k % pools.length].finish(g.cluster.name, `r${round}-${g.i}`)));
+        await Promise.all(granted.map((g, k) => pools[k % pools.length].finish(g.cluster.name, { ...OPEN, build: `r${round}-${g.i}` })));
         const cleaningNow = [...(await pools[0].snapshot()).clusters.values()].filter((c) => c.state === 'cleaning');
         expect(cleaningNow.map((c) => c.name).sort()).toEqual(granted.map((g) => g.cluster.name).sort());
         for (const [k, c] of cleaningNow.entries()) {
@@ -351,7 +354,7 @@ export function describePoolStore(name: string, setup: () => Promise<StoreHarnes
         expect(got).toHaveLength(40 - quarantined.length);
         expect(got.filter((g) => quarantined.some((q) => q.name === g.name))).toEqual([]);
         for (const [k, g] of got.entries()) {
-          const { cluster } = await pools[k % pools.length].finish(g.name, g.build);
+          const { cluster } = await pools[k % pools.length].finish(g.name, { ...OPEN, build: g.build });
           await pools[0].finishJob(g.name, cluster.job?.key as string, { ok: true });
         }
         for (const q of quarantined) await pools[round % pools.length].enable(q.name);

@@ -1,4 +1,5 @@
 import { FakeClock } from '@ci-stack/core/testing';
+import { actors } from './acting';
 import { ClusterPool, type PoolChanges } from './cluster-pool';
 import { NoCapacityError, ShuttingDownError } from './errors';
 import { emptyPool, type PoolState } from './model';
@@ -76,7 +77,7 @@ describe('a waiting getvacant', () => {
     const waiting = p.getVacant({ build: 'waiter', job: 'e2e', waitMs: 600_000 });
     await settle();
     expect(store.state.queue.map((t) => t.build)).toEqual(['waiter']);
-    await p.finish('c1', 'holder');
+    await p.finish('c1', { actor: actors.open, build: 'holder' });
     const got = await waiting;
     expect(got).toMatchObject({ queued: true, cluster: { name: 'c1', holder: { build: 'waiter' } } });
     expect(store.state.queue).toEqual([]);
@@ -103,7 +104,7 @@ describe('a waiting getvacant', () => {
     await p.getVacant({ build: 'holder', job: 'e2e' });
     const waiting = p.getVacant({ build: 'waiter', job: 'e2e', waitMs: 600_000 });
     await settle();
-    await p.finish('c1', 'holder');
+    await p.finish('c1', { actor: actors.open, build: 'holder' });
     await settle();
     expect(store.state.clusters.get('c1')?.state).toBe('finished'); // nobody woke the waiter
     timer.endAll();
@@ -123,7 +124,7 @@ describe('a waiting getvacant', () => {
       } catch (err) {
         if (!released && err instanceof NoCapacityError && store.state.queue.length > 0) {
           released = true;
-          await apply(transitions.finishTest('c1', 'holder'));
+          await apply(transitions.finishTest('c1', { actor: actors.open, build: 'holder' }));
         }
         throw err;
       }
@@ -161,7 +162,7 @@ describe('a waiting getvacant', () => {
     await settle();
     await settle();
     expect(store.state.queue[0].seenAt > seenAt).toBe(true);
-    await p.finish('c1', 'holder');
+    await p.finish('c1', { actor: actors.open, build: 'holder' });
     expect((await waiting).cluster.name).toBe('c1');
   });
 });
@@ -205,7 +206,7 @@ describe('stopping the waits of a replica that shuts down', () => {
     // A new wait on the stopped replica is not queued at all; the other replica's waiter still gets its cluster.
     expect(await p.getVacant({ build: 'w5', job: 'e2e', waitMs: 600_000 }).catch((e: unknown) => e)).toBeInstanceOf(ShuttingDownError);
     expect(await p.stopWaiting()).toBe(3);
-    await other.finish('c1', 'holder');
+    await other.finish('c1', { actor: actors.open, build: 'holder' });
     expect(await theirs).toMatchObject({ cluster: { name: 'c1', holder: { build: 'w4' } } });
   });
 
@@ -226,7 +227,7 @@ describe('stopping the waits of a replica that shuts down', () => {
       await gate;
       return apply(command);
     };
-    transitions.finishTest('c1', 'holder')(store.state, clock.now());
+    transitions.finishTest('c1', { actor: actors.open, build: 'holder' })(store.state, clock.now());
     for (const l of [...store.listeners]) l();
     await settle();
     expect(held).toBe(2);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@ci-stack/core';
+import type { Acting } from './acting';
 import { NoCapacityError, ShuttingDownError } from './errors';
 import type { Labels } from './labels';
 import * as lc from './lifecycle';
@@ -189,23 +190,24 @@ export class ClusterPool {
     }
   }
 
-  finish(name: string, build?: string): Promise<{ cluster: Cluster; alreadyFinished: boolean }> {
-    return this.opts.store.apply(t.finishTest(name, build, this.giveBack));
+  /** Ends a build's lease; `by` says who asks and which build they name (see {@link t.finishTest}). */
+  finish(name: string, by: Acting): Promise<{ cluster: Cluster; alreadyFinished: boolean }> {
+    return this.opts.store.apply(t.finishTest(name, by, this.giveBack));
   }
 
   heartbeat(name: string, build: string): Promise<Cluster> {
     return this.opts.store.apply(t.heartbeat(name, build, this.opts.leaseMs));
   }
 
-  /** Holds for `hours` (capped at the maximum hold) or the default hold. */
-  hold(name: string, hours?: number, user?: string): Promise<Cluster> {
+  /** Holds for `hours` (capped at the maximum hold) or the default hold, for whom `by` may act as (see {@link t.holdCluster}). */
+  hold(name: string, hours: number | undefined, by: Acting): Promise<Cluster> {
     const ms = hours === undefined ? this.opts.holdMs : Math.min(hours * 3_600_000, this.opts.maxHoldMs);
-    return this.opts.store.apply(t.holdCluster(name, ms, user));
+    return this.opts.store.apply(t.holdCluster(name, ms, by));
   }
 
-  /** Ends a hold; with `releaser`, only the user who took the hold may end it (see {@link t.releaseCluster}). */
-  release(name: string, releaser?: t.Releaser): Promise<Cluster> {
-    return this.opts.store.apply(t.releaseCluster(name, releaser, this.giveBack));
+  /** Ends a hold, if `by` may end it (see {@link t.releaseCluster}). */
+  release(name: string, by: Acting): Promise<Cluster> {
+    return this.opts.store.apply(t.releaseCluster(name, by, this.giveBack));
   }
 
   disable(name: string, reason?: string): Promise<Cluster> {

@@ -38,6 +38,35 @@ export class NotHoldOwnerError extends DomainError {
   }
 }
 
+/** With auth on, a call without a token on a lease or hold that does not name the build it acts for. */
+export class BuildRequiredError extends DomainError {
+  constructor(call: string, cluster: string) {
+    super(
+      'invalid',
+      'BUILD_REQUIRED',
+      `${call} of cluster ${cluster} without a token must name the build that got the cluster: add build=<the build id from getvacant, $BUILD_ID in a Prow job> (the shell client sends it), or send 'Authorization: Bearer <token>'`,
+    );
+  }
+}
+
+/** With auth on, a call without a token that names a user: only a token says who someone is. */
+export class UserNeedsTokenError extends DomainError {
+  constructor(user: string) {
+    super(
+      'forbidden',
+      'USER_NEEDS_TOKEN',
+      `user=${user} needs a token: without one a hold belongs to the build that holds the cluster. Leave out user= and name the build with build=, or send 'Authorization: Bearer <token>' to act as your token's identity`,
+    );
+  }
+}
+
+/** A non-admin token that names a user other than its own identity. */
+export class UserMismatchError extends DomainError {
+  constructor(identity: string, user: string) {
+    super('forbidden', 'USER_MISMATCH', `this token acts as ${identity}, not as ${user}: leave out user= (it defaults to ${identity}), or use an admin token to act for someone else`);
+  }
+}
+
 /** Nothing free now (and, with wait, nothing became free in time). One status for every such case. */
 export class NoCapacityError extends DomainError {
   constructor(message: string, details: Record<string, unknown>) {

@@ -1,3 +1,4 @@
+import { actors } from './acting';
 import { decodePool, encodePool } from './codec';
 import { assertLabels, formatLabels, parseLabels, satisfies } from './labels';
 import * as lc from './lifecycle';
@@ -5,6 +6,7 @@ import { emptyPool, type PoolState } from './model';
 import * as t from './transitions';
 
 const HOUR = 3_600_000;
+const OPEN = { actor: actors.open };
 const at = (minutes: number) => new Date(Date.UTC(2026, 5, 1, 0, minutes));
 const labels = (text: string) => assertLabels('labels', text);
 const CLEAN = { cleanup: true };
@@ -134,22 +136,22 @@ describe('cleaning', () => {
 
   it('finishtest with a cleanup job makes the cluster cleaning; success makes it vacant', () => {
     const state = used();
-    const { cluster } = t.finishTest('c1', '7', CLEAN)(state, at(2));
+    const { cluster } = t.finishTest('c1', { ...OPEN, build: '7' }, CLEAN)(state, at(2));
     expect(cluster).toMatchObject({ state: 'cleaning', job: { kind: 'cleanup', attempt: 1 } });
     expect(cluster.holder).toBeUndefined();
-    expect(t.finishTest('c1', '7', CLEAN)(state, at(3)).alreadyFinished).toBe(true);
-    expect(t.finishTest('c1', undefined, CLEAN)(state, at(3)).alreadyFinished).toBe(true);
-    expect(() => t.finishTest('c1', '8', CLEAN)(state, at(3))).toThrow(/not held by build 8/);
+    expect(t.finishTest('c1', { ...OPEN, build: '7' }, CLEAN)(state, at(3)).alreadyFinished).toBe(true);
+    expect(t.finishTest('c1', OPEN, CLEAN)(state, at(3)).alreadyFinished).toBe(true);
+    expect(() => t.finishTest('c1', { ...OPEN, build: '8' }, CLEAN)(state, at(3))).toThrow(/not held by build 8/);
     expect(() => t.getVacant({ build: '9', job: 'j', leaseMs: HOUR })(state, at(3))).toThrow(/no vacant cluster/);
     expect(lc.finishJob('c1', cluster.job!.key, { ok: true }, 3)(state, at(4)).result).toBe('cleaned');
     expect(state.clusters.get('c1')!.state).toBe('finished');
     // finishing again for the same build is still harmless once it is clean
-    expect(t.finishTest('c1', '7', CLEAN)(state, at(5)).alreadyFinished).toBe(true);
+    expect(t.finishTest('c1', { ...OPEN, build: '7' }, CLEAN)(state, at(5)).alreadyFinished).toBe(true);
   });
 
   it('retries a failed cleanup, then quarantines with the reason and log after the last attempt', () => {
     const state = used();
-    t.finishTest('c1', '7', CLEAN)(state, at(2));
+    t.finishTest('c1', { ...OPEN, build: '7' }, CLEAN)(state, at(2));
     const results: string[] = [];
     for (let i = 0; i < 3; i++) {
       const key = state.clusters.get('c1')!.job!.key;
@@ -167,7 +169,7 @@ describe('cleaning', () => {
 
   it('a final failure (a job manual-trigger refuses) quarantines at once', () => {
     const state = used();
-    t.finishTest('c1', '7', CLEAN)(state, at(2));
+    t.finishTest('c1', { ...OPEN, build: '7' }, CLEAN)(state, at(2));
     const r = lc.finishJob('c1', state.clusters.get('c1')!.job!.key, { ok: false, reason: 'manual-trigger refused the cleanup job: Job x not found', final: true }, 3)(state, at(3));
     expect(r.result).toBe('quarantined');
     expect(state.clusters.get('c1')!.problem?.reason).toBe('manual-trigger refused the cleanup job: Job x not found');
@@ -178,14 +180,14 @@ describe('cleaning', () => {
     const state = used();
     t.addCluster('c2', 'r')(state, at(0));
     t.getVacant({ build: '8', job: 'j', leaseMs: HOUR })(state, at(1));
-    t.holdCluster('c2', HOUR)(state, at(2));
+    t.holdCluster('c2', HOUR, OPEN)(state, at(2));
     const swept = t.sweep(60_000, CLEAN)(state, new Date(at(0).getTime() + 3 * HOUR));
     expect(swept.expired.map((e) => e.kind).sort()).toEqual(['hold', 'lease']);
     expect([state.clusters.get('c1')!.state, state.clusters.get('c2')!.state]).toEqual(['cleaning', 'cleaning']);
     t.addCluster('c3', 'r')(state, at(0));
     t.getVacant({ build: '9', job: 'j', leaseMs: HOUR })(state, at(1));
-    t.holdCluster('c3', HOUR)(state, at(2));
-    expect(t.releaseCluster('c3', undefined, CLEAN)(state, at(3)).state).toBe('cleaning');
+    t.holdCluster('c3', HOUR, OPEN)(state, at(2));
+    expect(t.releaseCluster('c3', OPEN, CLEAN)(state, at(3)).state).toBe('cleaning');
   });
 });
 
@@ -206,7 +208,7 @@ describe('the inventory', () => {
 
     t.getVacant({ build: '1', job: 'j', region: 'us-west', leaseMs: HOUR })(state, at(2));
     expect(lc.syncInventory([])(state, at(3)).remove).toEqual([]); // c1 is in use: never taken from a build
-    t.finishTest('c1')(state, at(4));
+    t.finishTest('c1', OPEN)(state, at(4));
     expect(lc.syncInventory([])(state, at(5)).remove).toEqual(['c1']);
     expect([...state.clusters.keys()].sort()).toEqual(['c2', 'mine']);
   });

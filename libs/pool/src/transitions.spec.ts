@@ -1,9 +1,12 @@
+import { actors, type Acting } from './acting';
 import { decodePool, encodePool } from './codec';
 import { IllegalTransitionError, NoCapacityError, NotHoldOwnerError, StoreCorruptError, UnsupportedStoreVersionError } from './errors';
 import { HISTORY_LIMIT, emptyPool, type ClusterState, type PoolState } from './model';
 import * as t from './transitions';
 
 const HOUR = 3_600_000;
+/** Without authentication: the original rules. */
+const OPEN: Acting = { actor: actors.open };
 
 /** What `fn` threw; fails when it returned. */
 function thrown(fn: () => unknown): unknown {
@@ -21,7 +24,7 @@ function poolWith(...clusters: Array<[string, ClusterState?, string?]>): PoolSta
   clusters.forEach(([name, , region], i) => t.addCluster(name, region ?? 'r')(state, at(i)));
   for (const [name, target] of clusters) {
     if (target === 'testing' || target === 'held') t.getVacant({ build: `b-${name}`, job: 'j', leaseMs: HOUR, region: state.clusters.get(name)?.region })(state, at(10));
-    if (target === 'held') t.holdCluster(name, HOUR)(state, at(11));
+    if (target === 'held') t.holdCluster(name, HOUR, OPEN)(state, at(11));
     if (target === 'disabled') t.disableCluster(name, 'broken')(state, at(11));
   }
   return state;
@@ -30,9 +33,9 @@ function poolWith(...clusters: Array<[string, ClusterState?, string?]>): PoolSta
 describe('the state machine (seed section 8)', () => {
   const actions: Record<string, t.Command<unknown>> = {
     getvacant: t.getVacant({ build: 'x', job: 'j', leaseMs: HOUR }),
-    finishtest: t.finishTest('c1'),
-    holdcluster: t.holdCluster('c1', HOUR),
-    releasecluster: t.releaseCluster('c1'),
+    finishtest: t.finishTest('c1', OPEN),
+    holdcluster: t.holdCluster('c1', HOUR, OPEN),
+    releasecluster: t.releaseCluster('c1', OPEN),
     disablecluster: t.disableCluster('c1'),
     enablecluster: t.enableCluster('c1'),
     deletecluster: t.deleteCluster('c1'),
@@ -85,10 +88,10 @@ describe('the state machine (seed section 8)', () => {
 describe('allocation', () => {
   it('gives the least recently freed cluster, in the asked region, and refuses with counts when none is free', () => {
     const state = poolWith(['a', 'finished', 'east'], ['b', 'finished', 'west'], ['c', 'finished', 'west']);
-    t.finishTest('b')(state, at(20)); // no-op: b is finished
+    t.finishTest('b', OPEN)(state, at(20)); // no-op: b is finished
     expect(t.getVacant({ build: '1', job: 'j', leaseMs: HOUR, region: 'west' })(state, at(30)).name).toBe('b');
     expect(t.getVacant({ build: '2', job: 'j', leaseMs: HOUR })(state, at(31)).name).toBe('a');
-    t.finishTest('a', '2')(state, at(32));
+    t.finishTest('a', { ...OPEN, build: '2' })(state, at(32));
     expect(t.getVacant({ build: '3', job: 'j', leaseMs: HOUR })(state, at(33)).name).toBe('c');
     expect(() => t.getVacant({ build: '4', job: 'j', leaseMs: HOUR, region: 'west' })(state, at(34))).toThrow('no vacant cluster in region west: 0 free of 2, 0 waiting');
   });
@@ -96,7 +99,7 @@ describe('allocation', () => {
   it('keeps a free cluster for the oldest waiter that can use it: a newcomer never overtakes the queue', () => {
     const state = poolWith(['c1', 'testing']);
     t.enqueue({ id: 'first', build: 'w1', job: 'j', deadline: at(60).toISOString() })(state, at(20));
-    t.finishTest('c1')(state, at(21));
+    t.finishTest('c1', OPEN)(state, at(21));
     expect(() => t.getVacant({ build: 'late', job: 'j', leaseMs: HOUR })(state, at(22))).toThrow('1 free of 1, 1 waiting');
     expect(t.getVacant({ build: 'w1', job: 'j', leaseMs: HOUR, ticketId: 'first' })(state, at(22)).holder?.build).toBe('w1');
     expect(state.queue).toEqual([]);
@@ -125,33 +128,35 @@ describe('allocation', () => {
 describe('releasing a hold', () => {
   it('lets the user who took the hold release it, and refuses anyone else, in the command itself', () => {
     const state = poolWith(['c1', 'testing']);
-    t.holdCluster('c1', HOUR, 'alice')(state, at(20));
+    t.holdCluster('c1', HOUR, { actor: actors.user('alice') })(state, at(20));
     const before = encodePool(state);
-    const refusal = thrown(() => t.releaseCluster('c1', { user: 'bob' })(state, at(30)));
+    const refusal = thrown(() => t.releaseCluster('c1', { actor: actors.user('bob') })(state, at(30)));
     expect(refusal).toBeInstanceOf(NotHoldOwnerError);
     expect(refusal).toMatchObject({ kind: 'forbidden', code: 'FORBIDDEN', message: 'cluster c1 is held by alice; only they or an admin may release it' });
-    expect(thrown(() => t.releaseCluster('c1', {})(state, at(30)))).toBeInstanceOf(NotHoldOwnerError);
+    expect(thrown(() => t.releaseCluster('c1', { actor: actors.anonymous, build: 'b-c1' })(state, at(30)))).toBeInstanceOf(NotHoldOwnerError);
     expect(encodePool(state)).toBe(before);
-    expect(t.releaseCluster('c1', { user: 'alice' })(state, at(30)).state).toBe('finished');
+    expect(t.releaseCluster('c1', { actor: actors.user('alice') })(state, at(30)).state).toBe('finished');
   });
 
-  it('lets anyone release a hold nobody named, and an admin (no releaser) release any', () => {
-    const state = poolWith(['c1', 'held'], ['c2', 'testing']);
-    expect(t.releaseCluster('c1', { user: 'bob' })(state, at(30)).state).toBe('finished');
-    t.holdCluster('c2', HOUR, 'alice')(state, at(31));
-    expect(t.releaseCluster('c2')(state, at(32)).state).toBe('finished');
+  it('lets a token release a hold nobody named, an admin release any, and anyone when auth is off', () => {
+    const state = poolWith(['c1', 'held'], ['c2', 'testing'], ['c3', 'testing']);
+    expect(t.releaseCluster('c1', { actor: actors.user('bob') })(state, at(30)).state).toBe('finished');
+    t.holdCluster('c2', HOUR, { ...OPEN, user: 'alice' })(state, at(31));
+    expect(t.releaseCluster('c2', { actor: actors.admin('ops') })(state, at(32)).state).toBe('finished');
+    t.holdCluster('c3', HOUR, { ...OPEN, user: 'alice' })(state, at(31));
+    expect(t.releaseCluster('c3', OPEN)(state, at(32)).state).toBe('finished');
   });
 });
 
 describe('names that are Object.prototype keys', () => {
   it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('%s is a cluster like any other', (name) => {
     const state = emptyPool();
-    expect(thrown(() => t.finishTest(name)(state, at(0)))).toMatchObject({ code: 'CLUSTER_NOT_FOUND' });
+    expect(thrown(() => t.finishTest(name, OPEN)(state, at(0)))).toMatchObject({ code: 'CLUSTER_NOT_FOUND' });
     t.addCluster(name, 'r')(state, at(1));
     expect(thrown(() => t.addCluster(name, 'r')(state, at(2)))).toMatchObject({ code: 'CLUSTER_EXISTS', message: `cluster ${name} already exists (state finished, region r)` });
     expect(t.getVacant({ build: '1', job: 'j', leaseMs: HOUR })(state, at(3)).name).toBe(name);
-    t.holdCluster(name, HOUR, 'alice')(state, at(4));
-    t.releaseCluster(name, { user: 'alice' })(state, at(5));
+    t.holdCluster(name, HOUR, { ...OPEN, user: 'alice' })(state, at(4));
+    t.releaseCluster(name, { actor: actors.user('alice') })(state, at(5));
     t.deleteCluster(name)(state, at(6));
     expect(state.clusters.size).toBe(0);
     expect(Object.prototype).not.toHaveProperty('region');

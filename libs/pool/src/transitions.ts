@@ -1,4 +1,5 @@
-import { ClusterExistsError, ClusterNotFoundError, HolderMismatchError, IllegalTransitionError, NoCapacityError, NotHoldOwnerError } from './errors';
+import { actingUser, checkHoldClaim, checkLeaseClaim, requireBuild, type Acting } from './acting';
+import { ClusterExistsError, ClusterNotFoundError, HolderMismatchError, IllegalTransitionError, NoCapacityError } from './errors';
 import { formatLabels, sameLabels, satisfies, type Labels } from './labels';
 import { HISTORY_LIMIT, type Cluster, type ClusterState, type Ending, type PoolState, type Ticket } from './model';
 
@@ -118,11 +119,14 @@ export function getVacant(req: VacantRequest): Command<Cluster> {
 
 /**
  * testing → finished (or cleaning, with a cleanup job). With a build, it must be the holder's; finishing twice for
- * the same build is harmless, also while or after its cluster is cleaned.
+ * the same build is harmless, also while or after its cluster is cleaned. Who may finish without naming the build
+ * is decided here, in the same compare-and-swap as the change (see {@link checkLeaseClaim}).
  */
-export function finishTest(name: string, build?: string, policy: ReturnPolicy = NO_CLEANUP): Command<{ cluster: Cluster; alreadyFinished: boolean }> {
+export function finishTest(name: string, by: Acting, policy: ReturnPolicy = NO_CLEANUP): Command<{ cluster: Cluster; alreadyFinished: boolean }> {
   return (state, now) => {
     const cluster = get(state, name);
+    requireBuild(by, 'finishtest', name);
+    const { build } = by;
     if (cluster.state === 'finished' || cluster.state === 'cleaning' || cluster.state === 'quarantined') {
       const last = lastTestingStay(cluster);
       if (!build && (cluster.state === 'finished' || last)) return { cluster, alreadyFinished: true };
@@ -131,7 +135,7 @@ export function finishTest(name: string, build?: string, policy: ReturnPolicy = 
       throw new HolderMismatchError(cluster, build);
     }
     if (cluster.state !== 'testing') throw new IllegalTransitionError(cluster, 'finish', 'testing');
-    if (build && cluster.holder?.build !== build) throw new HolderMismatchError(cluster, build);
+    checkLeaseClaim(cluster, by, 'finishtest');
     giveBack(cluster, now, 'finished', policy);
     return { cluster, alreadyFinished: false };
   };
@@ -158,11 +162,17 @@ export function heartbeat(name: string, build: string, leaseMs: number): Command
   };
 }
 
-/** testing → held, for debugging, until released or the hold expires. */
-export function holdCluster(name: string, holdMs: number, user?: string): Command<Cluster> {
+/**
+ * testing → held, for debugging, until released or the hold expires. The hold records the user the caller may act
+ * as (see {@link actingUser}); an anonymous caller's hold is its build's, and it may hold only its build's cluster.
+ */
+export function holdCluster(name: string, holdMs: number, by: Acting): Command<Cluster> {
   return (state, now) => {
     const cluster = get(state, name);
+    const user = actingUser(by);
+    requireBuild(by, 'holdcluster', name);
     if (cluster.state !== 'testing') throw new IllegalTransitionError(cluster, 'hold', 'testing');
+    checkLeaseClaim(cluster, by, 'holdcluster');
     const holder = { ...cluster.holder!, user: user ?? cluster.holder?.user };
     move(cluster, 'held', now, 'held');
     cluster.holder = holder;
@@ -172,22 +182,17 @@ export function holdCluster(name: string, holdMs: number, user?: string): Comman
   };
 }
 
-/** Who asks for a release when only the holding user may release (an admin, or no auth at all, may release any). */
-export interface Releaser {
-  user?: string;
-}
-
 /**
- * held → finished (or cleaning, with a cleanup job). With a `releaser`, a hold taken by a named user is theirs to
- * release: the check belongs here, in the same compare-and-swap as the release, or another replica could release
- * it and someone else hold the cluster in between, and this release would end the wrong person's hold.
+ * held → finished (or cleaning, with a cleanup job). With auth on, a hold a user took is theirs (or an admin's) to
+ * end, and one an anonymous caller took its build's (see {@link checkHoldClaim}). The check belongs here, in the
+ * same compare-and-swap as the release, or another replica could release it and someone else hold the cluster in
+ * between, and this release would end the wrong person's hold.
  */
-export function releaseCluster(name: string, releaser?: Releaser, policy: ReturnPolicy = NO_CLEANUP): Command<Cluster> {
+export function releaseCluster(name: string, by: Acting, policy: ReturnPolicy = NO_CLEANUP): Command<Cluster> {
   return (state, now) => {
     const cluster = get(state, name);
     if (cluster.state !== 'held') throw new IllegalTransitionError(cluster, 'release', 'held');
-    const holder = cluster.holder?.user;
-    if (releaser && holder && holder !== releaser.user) throw new NotHoldOwnerError(cluster.name, holder);
+    checkHoldClaim(cluster, by);
     giveBack(cluster, now, 'released', policy);
     return cluster;
   };

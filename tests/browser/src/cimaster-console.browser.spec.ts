@@ -77,7 +77,7 @@ describe('cimaster console', () => {
     await expect(card(page, got.text).textContent()).resolves.toContain('build 9001');
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     expect(requests.map((r) => r.url())).toEqual([]); // the open event stream delivered it: no request at all
-    await call(cimaster.url, `/finishtest?cluster=${got.text}`);
+    await call(cimaster.url, `/finishtest?cluster=${got.text}&build=9001`);
     await card(page, got.text).locator('[data-state="finished"]').waitFor();
   });
 
@@ -154,13 +154,13 @@ describe('cimaster console', () => {
     await page.locator('[data-ticket="5001"]').waitFor();
     await expect(page.locator('[data-ticket="5001"]').textContent()).resolves.toMatch(/^1.*5001.*e2e-eu-wait.*region eu-central/);
     await screenshot(page, 'cimaster-queue');
-    await call(cimaster.url, `/finishtest?cluster=${busy.text}`);
+    await call(cimaster.url, `/finishtest?cluster=${busy.text}&build=5000`);
     expect(await (await waiting).text()).toBe(busy.text);
     await page.getByText('Nobody is waiting').waitFor();
   });
 
   it('shows a cluster page with its labels, history and a day of use', async () => {
-    await call(cimaster.url, '/finishtest?cluster=e2e-us-02'); // its first stay in testing becomes history
+    await call(cimaster.url, '/finishtest?cluster=e2e-us-02&build=8813'); // its first stay in testing becomes history
     const { page } = await openPage(context, `${cimaster.url}/ui/#/clusters/e2e-us-02`);
     await page.getByRole('heading', { name: /e2e-us-02/ }).waitFor();
     await page.getByRole('img', { name: /Use over the last 24 hours/ }).waitFor();

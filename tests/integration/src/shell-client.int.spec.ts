@@ -141,7 +141,9 @@ describe.each(['dash', 'bash'])('the shell client under %s', (shell) => {
     expect(await finished(['heartbeat', c.name])).toEqual({ code: 5, stdout: '', stderr: oneLine(`heartbeat: cluster ${c.name} is not held by build`) });
     expect(await finished(['hold', c.name, '--hours', '1'], as)).toMatchObject({ code: 0, stdout: expect.stringMatching(`^cluster ${c.name} is held until `) });
     expect((await cluster(c.name)).state).toBe('held');
-    expect(await finished(['unhold', c.name])).toEqual({ code: 0, stdout: `cluster ${c.name} is released successfully\n`, stderr: '' });
+    // unhold sends its build too: another build's is refused, and --build names the one whose hold it is.
+    expect(await finished(['unhold', c.name])).toEqual({ code: 5, stdout: '', stderr: oneLine(`unhold: cluster ${c.name} is not held by build`) });
+    expect(await finished(['unhold', c.name, '--build', build])).toEqual({ code: 0, stdout: `cluster ${c.name} is released successfully\n`, stderr: '' });
     expect(await finished(['acquire', '--region', c.region], as)).toMatchObject({ code: 0, stdout: `${c.name}\n` });
     expect(await finished(['release', c.name], as)).toEqual({ code: 0, stdout: `cluster ${c.name} is finished successfully\n`, stderr: '' });
     expect((await cluster(c.name)).state).toBe('finished');
@@ -180,14 +182,16 @@ describe.each(['dash', 'bash'])('the shell client under %s', (shell) => {
     expect(await finished(['run', '--region', c.region, '--', 'sh', '-c', 'exit 7'])).toMatchObject({ code: 7 });
     expect((await cluster(c.name)).state).toBe('finished');
 
-    const held = await finished(['run', '--region', c.region, '--hold-on-failure', '90m', '--', 'sh', '-c', 'exit 9']);
+    const failing = { BUILD_ID: nextBuild() };
+    const held = await finished(['run', '--region', c.region, '--hold-on-failure', '90m', '--', 'sh', '-c', 'exit 9'], failing);
     expect(held).toMatchObject({ code: 9, stderr: expect.stringContaining(`command failed (exit 9): cluster ${c.name} is held until `) });
+    expect(held.stderr).toContain(`give it back with: sh cimaster.sh unhold ${c.name} --build ${failing.BUILD_ID}`);
     const detail = await cluster(c.name);
     expect(detail.state).toBe('held');
     const heldFor = Date.parse(detail.hold_expires ?? '') - Date.now();
     expect(heldFor).toBeGreaterThan(80 * 60_000);
     expect(heldFor).toBeLessThanOrEqual(90 * 60_000);
-    expect(await finished(['unhold', c.name])).toMatchObject({ code: 0 });
+    expect(await finished(['unhold', c.name], failing)).toMatchObject({ code: 0 });
 
     expect(await finished(['run', '--region', c.region, '--hold-on-failure', '1h', '--', 'true'])).toMatchObject({ code: 0 });
     expect((await cluster(c.name)).state).toBe('finished');
@@ -326,6 +330,50 @@ describe('the shell client with tokens', () => {
     const released = run(['release', 'only'], { BUILD_ID: '1', CIMASTER_TOKEN: token });
     expect(await exit(released)).toBe(0);
     expect(await exit(waiter)).toBe(0);
+  }, 60_000);
+});
+
+describe('the shell client without a token, auth on and requireE2eToken false', () => {
+  const adminToken = `admin-${randomUUID()}`;
+  let cimaster: RunningService;
+  let dir: string;
+  let script: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shell-client-anon-'));
+    const authFile = join(dir, 'auth.yaml');
+    await writeFile(authFile, `requireE2eToken: false\ntokens:\n  - {identity: admins, role: admin, token: "${adminToken}"}\n`);
+    cimaster = await startService('cimaster', ['--store', 'memory', '--auth-config', authFile]);
+    script = join(dir, 'cimaster.sh');
+    await writeFile(script, await (await fetch(`${cimaster.url}/client.sh`)).text());
+    expect((await fetch(`${cimaster.url}/addcluster?cluster=solo&region=r`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(200);
+  }, 60_000);
+  afterAll(async () => {
+    await cimaster?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const finished = (args: string[], build: string) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('dash', [script, ...args], { env: { PATH: process.env.PATH, TMPDIR: dir, CIMASTER_URL: cimaster.url, BUILD_ID: build, JOB_NAME: 'e2e' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  const holder = async () => ((await (await fetch(`${cimaster.url}/clusters/solo`)).json()) as { state: string; holder: { build: string; user?: string } | null }).holder;
+
+  it('acts for its build: run holds on failure as the build, unhold gives back only that build\'s hold, release ends only its lease', async () => {
+    const held = await finished(['run', '--hold-on-failure', '1h', '--', 'sh', '-c', 'exit 3'], 'b1');
+    expect(held).toMatchObject({ code: 3, stderr: expect.stringContaining('command failed (exit 3): cluster solo is held until ') });
+    expect(await holder()).toEqual({ build: 'b1', job: 'e2e', since: expect.any(String) });
+    expect(await finished(['unhold', 'solo'], 'b2')).toMatchObject({ code: 5, stderr: expect.stringContaining('cluster solo is not held by build b2') });
+    expect(await finished(['unhold', 'solo', '--build', 'b1'], 'b2')).toMatchObject({ code: 0, stdout: 'cluster solo is released successfully\n' });
+    expect(await finished(['acquire', '--wait', '0'], 'b3')).toMatchObject({ code: 0, stdout: 'solo\n' });
+    expect(await finished(['release', 'solo'], 'b4')).toMatchObject({ code: 5, stderr: expect.stringContaining('cluster solo is not held by build b4') });
+    expect(await finished(['hold', 'solo'], 'b4')).toMatchObject({ code: 5, stderr: expect.stringContaining('cluster solo is not held by build b4') });
+    expect(await finished(['release', 'solo'], 'b3')).toMatchObject({ code: 0, stdout: 'cluster solo is finished successfully\n' });
   }, 60_000);
 });
 

@@ -126,7 +126,7 @@ describe('pool', () => {
     expect(ls.stdout).toMatch(/^c1\s+us-west\s+testing\s+\S+\s+build 7, e2e\s+\S+\s+-$/m);
     const json = JSON.parse((await cli(['pool', 'ls', '-o', 'json', '--state', 'finished'])).stdout);
     expect(json.clusters.map((c: { name: string }) => c.name)).toEqual(['c2']);
-    expect(await cli(['pool', 'hold', 'c1', '--hours', '2', '--user', 'ann'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^cluster c1 is held until /) });
+    expect(await cli(['pool', 'hold', 'c1', '--hours', '2', '--user', 'ann'], admin)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^cluster c1 is held until /) });
     expect(await cli(['pool', 'release', 'c1'], admin)).toMatchObject({ code: 0, stdout: 'cluster c1 is released successfully\n' });
     const show = await cli(['pool', 'show', 'c1']);
     expect(show.stdout).toMatch(/^state:\s+finished$/m);
@@ -137,6 +137,15 @@ describe('pool', () => {
     expect((await cli(['pool', 'enable', 'c2'], admin)).code).toBe(0);
     expect(await cli(['pool', 'delete', 'c2'], admin)).toMatchObject({ code: 0, stdout: 'cluster c2 is deleted successfully\n' });
     expect(await cli(['pool', 'queue'])).toMatchObject({ code: 0, stdout: 'nobody is waiting\n' });
+  });
+
+  it('holds without a token only for the build testing on the cluster, and never as someone', async () => {
+    expect((await cli(['pool', 'add', 'c4', '--region', 'ap'], admin)).code).toBe(0);
+    expect((await fetch(`${cimaster.url}/getvacant?build=8&job=e2e&region=ap`).then((r) => r.text()))).toBe('c4');
+    expect(await cli(['pool', 'hold', 'c4', '--user', 'ann', '--build', '8'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/^ci-stack: user=ann needs a token: .* \(HTTP 403 USER_NEEDS_TOKEN\)\n$/) });
+    expect(await cli(['pool', 'hold', 'c4', '--build', '6'])).toMatchObject({ code: 1, stderr: expect.stringContaining('cluster c4 is not held by build 6') });
+    expect(await cli(['pool', 'hold', 'c4', '--build', '8'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^cluster c4 is held until /) });
+    expect(await cli(['pool', 'release', 'c4', '--build', '8'])).toMatchObject({ code: 0, stdout: 'cluster c4 is released successfully\n' });
   });
 
   it('refusals are one line with the code, exit 1', async () => {

@@ -119,15 +119,17 @@ export function poolCommands(ctx: Context): Command {
     .description('hold a testing cluster for debugging')
     .argument('<cluster>')
     .option('--hours <n>', 'how long (default: the server default)')
-    .option('--user <name>', 'who holds it (default: your token identity)')
-    .action(async (cluster: string, opts: { hours?: string; user?: string }) => answer(await ctx.cimaster().call('holdcluster', { cluster, hours: opts.hours, user: opts.user })));
+    .option('--user <name>', 'who holds it (default: your token identity; another needs an admin token)')
+    .option('--build <id>', 'the build testing on it (needed without a token when auth is on)')
+    .action(async (cluster: string, opts: { hours?: string; user?: string; build?: string }) => answer(await ctx.cimaster().call('holdcluster', { cluster, hours: opts.hours, user: opts.user, build: opts.build })));
 
   pool
     .command('release')
     .description('release a held cluster')
     .argument('<cluster>')
-    .option('--user <name>', 'who releases it (default: your token identity)')
-    .action(async (cluster: string, opts: { user?: string }) => answer(await ctx.cimaster().call('releasecluster', { cluster, user: opts.user })));
+    .option('--user <name>', 'who releases it (default: your token identity; another needs an admin token)')
+    .option('--build <id>', 'the build whose hold it is (needed without a token when auth is on)')
+    .action(async (cluster: string, opts: { user?: string; build?: string }) => answer(await ctx.cimaster().call('releasecluster', { cluster, user: opts.user, build: opts.build })));
 
   pool
     .command('create')
