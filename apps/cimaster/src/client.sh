@@ -138,7 +138,8 @@ pause() {
 
 # retryable CURL_RC: whether the call never got an answer because of the connection: cimaster could not be
 # reached (6 no such host, 7 refused) or the connection was cut before the answer (52 empty reply, 56 reset,
-# as when a replica goes away). Every call here may be repeated: finishing or heartbeating twice is harmless.
+# as when a replica goes away). Repeating is safe: finishing or heartbeating twice is harmless, and a hold or
+# unhold whose first try took effect is refused the second time as the cluster already is in that state.
 retryable() {
   case $1 in
     6 | 7 | 52 | 56) return 0 ;;
