@@ -95,7 +95,7 @@ describe('validation: every problem reported with file, line and job', () => {
     ['duplicated preset label pairs', `presets:\n- labels: {p: "x"}\n  env: [{name: A, value: "1"}]\n- labels: {p: "x"}\n  env: [{name: B, value: "1"}]\n`, ["duplicated preset 'label:value' pair : p:x"]],
     ['several containers need decoration', `periodics:\n- name: p\n  interval: 1h\n  spec: {containers: [{image: a}, {image: b}]}\n`, ['jobs/a.yaml: job p: periodic: pod utility decoration must be enabled to use multiple containers: 2']],
     ['bad decoration duration', `postsubmits:\n  o/r:\n  - name: j\n    decorate: true\n    decoration_config: {timeout: 2days}\n    ${container}\n`, ['jobs/a.yaml:3: job j: postsubmit for o/r: decoration_config.timeout must be a duration in Go\'s form (like 90s or 1h30m), got "2days"']],
-    ['not org/repo', `presubmits:\n  just-a-repo:\n  - name: j\n    ${container}\n`, ['jobs/a.yaml: presubmits key "just-a-repo" must be org/repo']],
+    ['not org/repo', `presubmits:\n  just-a-repo:\n  - name: j\n    ${container}\n`, ['jobs/a.yaml: presubmits key "just-a-repo" must be org/repo or a Gerrit repository https://HOST/PATH']],
   ])('%s', async (...[, jobs, expected, config]: [string, string, unknown[], string?]) => {
     expect(await problemsOf(jobs, config)).toEqual(expected);
   });
@@ -158,6 +158,24 @@ describe('loading', () => {
     expect(loaded.index.postsubmit('o/r', 'p', `${'1'.repeat(40)}x`)).toBeUndefined();
     expect(loaded.index.postsubmit('o/r', 'p', `${'a'.repeat(40)}b`)).toBeUndefined();
     expect(loaded.index.postsubmit('o/r', 'p', '12s3m')).toBeDefined();
+  });
+
+  it('loads Gerrit repositories keyed by URL, split into org and repo as Prow\'s Gerrit adapter names them', async () => {
+    const gerrit = 'https://linux-review.googlesource.com/linux/kernel/git/torvalds/linux';
+    await write({
+      'config.yaml': 'pod_namespace: pods\n',
+      'jobs/a.yaml': `presubmits:\n  "${gerrit}":\n  - name: pre\n    ${container}\npostsubmits:\n  "${gerrit}":\n  - name: post\n    branches: [master]\n    ${container}\n  o/r:\n  - name: gh\n    ${container}\n`,
+    });
+    const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
+    expect(loaded.index.postsubmit(gerrit, 'post', 'master')).toMatchObject({ name: 'post' });
+    expect(loaded.index.presubmit(gerrit, 'pre')).toMatchObject({ name: 'pre' });
+    const org = 'https://linux-review.googlesource.com';
+    const repo = 'linux/kernel/git/torvalds/linux';
+    expect(loaded.index.list({ org }).map((j) => [j.type, j.name, j.org, j.repo])).toEqual([
+      ['postsubmit', 'post', org, repo],
+      ['presubmit', 'pre', org, repo],
+    ]);
+    expect(loaded.index.list({ repo: 'r' }).map((j) => j.name)).toEqual(['gh']);
   });
 
   it('follows the ..data symlink layout of a mounted ConfigMap, reading each key once', async () => {
