@@ -10,6 +10,7 @@ import { createManualTriggerClient, manualTriggerDocument } from '@ci-stack/manu
 import { listen } from '@ci-stack/service-kit';
 import { KubeAlreadyExistsError, KubeNotFoundError, KubeUnavailableError, toKubeError } from '@ci-stack/kube';
 import type { ProwJob } from '@ci-stack/prowjob-api';
+import { loadProwConfig, type LoadedProwConfig } from '@ci-stack/prow-config';
 import { TokenAuthenticator } from './auth';
 import { contract, exampleConfig, kubeApp, testApp } from './test-helpers';
 import type { ProwJobApi } from './prowjob-api';
@@ -462,5 +463,43 @@ describe('the OpenAPI document', () => {
   it('was checked against every documented path by the tests above', () => {
     const seenPaths = new Set([...contract.seen].map((s) => s.split(' ')[1]));
     expect(Object.keys(manualTriggerDocument().paths).filter((p) => !seenPaths.has(p))).toEqual([]);
+  });
+});
+
+describe('POST /manual-trigger for a Gerrit repository (keyed https://HOST/PATH)', () => {
+  const gerrit = { org: 'https://linux-review.googlesource.com', repo: 'linux/kernel/git/torvalds/linux', base_ref: 'master', user: 'fesu', dry_run: true };
+  let dir: string;
+  let config: LoadedProwConfig;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mt-gerrit-'));
+    const key = `${gerrit.org}/${gerrit.repo}`;
+    const job = (name: string): string => `  - name: ${name}\n    spec: {containers: [{image: busybox, command: [x]}]}\n`;
+    await writeFile(join(dir, 'config.yaml'), 'pod_namespace: pods\n');
+    await writeFile(join(dir, 'jobs.yaml'), `presubmits:\n  "${key}":\n${job('linux-pre')}postsubmits:\n  "${key}":\n${job('linux-post')}`);
+    config = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs.yaml') });
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("builds a postsubmit with the refs Prow's Gerrit adapter fills", async () => {
+    const { app } = await testApp({ prowJobs: fakeApi({ buildId: '1' }), config });
+    const sha = 'a'.repeat(40);
+    const res = await request(app).post('/manual-trigger').send({ ...gerrit, prowtype: 'postsubmit', prowjob: 'linux-post', base_sha: sha }).expect(200);
+    expect(res.body.prowjob.spec).toMatchObject({ type: 'postsubmit', job: 'linux-post' });
+    expect(res.body.prowjob.spec.refs).toEqual({
+      org: 'linux-review.googlesource.com',
+      repo: 'linux/kernel/git/torvalds/linux',
+      base_ref: 'master',
+      base_sha: sha,
+      clone_uri: 'https://linux-review.googlesource.com/linux/kernel/git/torvalds/linux',
+      repo_link: 'https://linux.googlesource.com/linux/kernel/git/torvalds/linux',
+      base_link: `https://linux.googlesource.com/linux/kernel/git/torvalds/linux/+/${sha}`,
+    });
+  });
+
+  it('refuses a presubmit with a 400 that says it needs a change and revision', async () => {
+    const { app } = await testApp({ prowJobs: fakeApi({ buildId: '1' }), config });
+    const res = await request(app).post('/manual-trigger').send({ ...gerrit, prowtype: 'presubmit', prowjob: 'linux-pre', pullrequest: 12345 }).expect(400);
+    expect(res.body).toMatchObject({ success: false, code: 'GERRIT_CHANGE_NOT_SUPPORTED', message: expect.stringContaining('needs a change number and revision') });
   });
 });

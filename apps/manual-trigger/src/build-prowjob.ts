@@ -15,7 +15,8 @@ import {
   type ProwJobSpec,
   type Refs,
 } from '@ci-stack/prowjob-api';
-import { BranchNotAllowedError, JobNotFoundError } from './errors';
+import { BranchNotAllowedError, GerritChangeNotSupportedError, JobNotFoundError } from './errors';
+import { gerritRefs, isGerritRequest } from './gerrit-refs';
 import type { TriggerRequest } from '@ci-stack/manual-trigger-api';
 import { CREATED_HOUR_LABEL, hourBucket } from './time-buckets';
 
@@ -76,6 +77,7 @@ function findJob(index: JobIndex, req: TriggerRequest): Found {
     const variants = ordered.map((c) => ({ type: c.kind as 'presubmit' | 'postsubmit', branches: (c.job as Presubmit).branches, skip_branches: (c.job as Presubmit).skip_branches }));
     throw new BranchNotAllowedError(req.job, orgRepo, req.baseRef, variants);
   }
+  if (req.type === 'presubmit' && isGerritRequest(req)) throw new GerritChangeNotSupportedError(req.job, orgRepo);
   return runnable;
 }
 
@@ -107,6 +109,7 @@ export function buildProwJob(req: TriggerRequest, ctx: BuildContext): ProwJob {
 function specFor(found: Found, req: TriggerRequest, ctx: BuildContext): ProwJobSpec {
   if (found.kind === 'periodic') return periodicSpec(found.job);
   if (ctx.refs) return found.kind === 'presubmit' ? presubmitSpec(found.job, structuredClone(ctx.refs)) : postsubmitSpec(found.job, structuredClone(ctx.refs));
+  if (isGerritRequest(req)) return found.kind === 'presubmit' ? presubmitSpec(found.job, gerritRefs(req)) : postsubmitSpec(found.job, gerritRefs(req));
   const repoLink = `${ctx.githubUrl}/${req.org}/${req.repo}`;
   const refs: Refs = { org: req.org, repo: req.repo, repo_link: repoLink, base_ref: req.baseRef };
   if (req.baseSha) {

@@ -31,6 +31,13 @@ export class BranchNotAllowedError extends DomainError {
   }
 }
 
+/** A Gerrit presubmit runs on a change and revision, which a manual trigger cannot give yet. */
+export class GerritChangeNotSupportedError extends DomainError {
+  constructor(job: string, orgRepo: string) {
+    super('invalid', 'GERRIT_CHANGE_NOT_SUPPORTED', `Job ${job} is a presubmit of the Gerrit repository ${orgRepo}: it needs a change number and revision, which manual triggering does not support yet (its postsubmits and periodics can be triggered)`);
+  }
+}
+
 /** The caller asked to override an env var the operator did not allow. */
 export class EnvNotAllowedError extends DomainError {
   constructor(names: string[], allowed: string[]) {

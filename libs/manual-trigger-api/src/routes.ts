@@ -37,7 +37,7 @@ export const manualTriggerRoutes = defineRoutes({
     responses: {
       201: { description: 'Created; build_id and log_link are null when plank did not assign a BuildID within --build-id-timeout', content: { 'application/json': triggerAnswerSchema } },
       200: { description: 'A dry run (the would-be ProwJob under prowjob), or an Idempotency-Key replay', content: { 'application/json': triggerAnswerSchema } },
-      ...errors({ 400: ['BRANCH_NOT_ALLOWED', 'ENV_NOT_ALLOWED', 'KUBE_INVALID'], 403: ['FORBIDDEN'], 404: ['JOB_NOT_FOUND'], 500: KUBE_MISCONFIGURED, 503: KUBE_UNAVAILABLE }),
+      ...errors({ 400: ['BRANCH_NOT_ALLOWED', 'ENV_NOT_ALLOWED', 'GERRIT_CHANGE_NOT_SUPPORTED', 'KUBE_INVALID'], 403: ['FORBIDDEN'], 404: ['JOB_NOT_FOUND'], 500: KUBE_MISCONFIGURED, 503: KUBE_UNAVAILABLE }),
     },
   },
   jobs: {

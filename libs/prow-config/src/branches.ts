@@ -1,48 +1,24 @@
 import type { Brancher } from '@ci-stack/prowjob-api';
-
-/**
- * Compiles a Go RE2 pattern as a JavaScript RegExp. Prow joins branch patterns with `|` and never anchors them.
- * A leading `(?i)`-style flag group and `(?P<name>` groups are translated; anything JavaScript cannot parse is
- * reported by the caller as a bad regex.
- */
-export function compileGoRegex(pattern: string): RegExp {
-  let compiled = compiledPatterns.get(pattern);
-  if (!compiled) {
-    compiled = translate(pattern);
-    if (compiledPatterns.size < 10_000) compiledPatterns.set(pattern, compiled);
-  }
-  return compiled;
-}
-
-// Configs repeat a few patterns (`main`, `release-\d+\.\d+`) thousands of times. The expressions have no g or y
-// flag, so sharing one RegExp is safe.
-const compiledPatterns = new Map<string, RegExp>();
-
-function translate(pattern: string): RegExp {
-  let source = pattern;
-  let flags = '';
-  const inline = /^\(\?([imsU]+)\)/.exec(source);
-  if (inline) {
-    source = source.slice(inline[0].length);
-    for (const f of inline[1]) if (f === 'i' || f === 'm' || f === 's') flags += f;
-  }
-  source = source.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$');
-  return new RegExp(source, flags);
-}
+import { compileGoRegex, type GoRegexp } from './go-regexp';
 
 interface CompiledBrancher {
-  branches?: RegExp;
-  skip?: RegExp;
+  branches?: GoRegexp;
+  skip?: GoRegexp;
 }
 
 const cache = new WeakMap<Brancher, CompiledBrancher>();
+
+/** Prow compiles `branches` (and `skip_branches`) as one pattern, joined with `|` and never anchored. */
+export function joinedBranchPattern(patterns: readonly string[]): string {
+  return patterns.join('|');
+}
 
 function compiled(job: Brancher): CompiledBrancher {
   let entry = cache.get(job);
   if (!entry) {
     entry = {
-      branches: job.branches?.length ? compileGoRegex(job.branches.join('|')) : undefined,
-      skip: job.skip_branches?.length ? compileGoRegex(job.skip_branches.join('|')) : undefined,
+      branches: job.branches?.length ? compileGoRegex(joinedBranchPattern(job.branches)) : undefined,
+      skip: job.skip_branches?.length ? compileGoRegex(joinedBranchPattern(job.skip_branches)) : undefined,
     };
     cache.set(job, entry);
   }

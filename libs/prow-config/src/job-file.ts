@@ -4,6 +4,7 @@ import { checkJobShape, type JobKind } from './job-shape';
 import type { Preset } from './merge';
 import { readYaml, type DecodedFile } from './parse';
 import type { ConfigProblem } from './problems';
+import { splitRepoKey } from './repo-key';
 
 /** What one config file holds, read into Prow's types; plain data, so it can cross threads. */
 export interface JobFileContents {
@@ -35,8 +36,8 @@ export function readConfigFile(file: string, text: string, root: GoStruct = GoTy
   for (const field of ['presubmits', 'postsubmits'] as const) {
     const kind = KINDS[field];
     for (const [orgRepo, jobs] of Object.entries((doc[field] as Record<string, JobBase[]> | undefined) ?? {})) {
-      if (!/^[^/\s]+\/[^/\s]+$/.test(orgRepo)) {
-        problems.push({ file, message: `${field} key ${JSON.stringify(orgRepo)} must be org/repo` });
+      if (!splitRepoKey(orgRepo)) {
+        problems.push({ file, message: `${field} key ${JSON.stringify(orgRepo)} must be org/repo or a Gerrit repository https://HOST/PATH` });
         continue;
       }
       const ok = checked(jobs, { kind, parsed, problems, orgRepo }, byJob.get(`${field}\0${orgRepo}`));

@@ -1,5 +1,6 @@
 import type { JobBase, Periodic, Postsubmit, Presubmit, ProwJobType } from '@ci-stack/prowjob-api';
 import { branchAllowed } from './branches';
+import { splitRepoKey, type RepoKey } from './repo-key';
 
 /** What a catalog of triggerable jobs shows for each job. */
 export interface JobSummary {
@@ -72,15 +73,12 @@ export class JobIndex {
   /** The catalog, optionally filtered, sorted by type, repo and name. */
   list(filter: JobFilter = {}): JobSummary[] {
     const out: JobSummary[] = [];
-    const wantRepo = (orgRepo: string): boolean => {
-      const [org, repo] = orgRepo.split('/');
-      return (!filter.org || filter.org === org) && (!filter.repo || filter.repo === repo);
-    };
+    const wantRepo = ({ org, repo }: RepoKey): boolean => (!filter.org || filter.org === org) && (!filter.repo || filter.repo === repo);
     const addRepoJobs = (type: 'presubmit' | 'postsubmit', map: Map<string, Array<Presubmit | Postsubmit>>): void => {
       if (filter.type && filter.type !== type) return;
       for (const [orgRepo, jobs] of map) {
-        if (!wantRepo(orgRepo)) continue;
-        const [org, repo] = orgRepo.split('/');
+        const { org, repo } = splitRepoKey(orgRepo) ?? { org: orgRepo, repo: '' };
+        if (!wantRepo({ org, repo })) continue;
         for (const job of jobs) out.push({ ...summary(type, job), org, repo, branches: job.branches, skip_branches: job.skip_branches });
       }
     };

@@ -1,10 +1,15 @@
 import { RESERVED_LABELS, isValidLabelValue, type JobBase } from '@ci-stack/prowjob-api';
-import { compileGoRegex } from './branches';
+import { joinedBranchPattern } from './branches';
+import { compileGoRegex } from './go-regexp';
 
 export type JobKind = 'presubmit' | 'postsubmit' | 'periodic';
 
 const COUNT_FIELDS = ['max_concurrency', 'clone_depth'];
 const REGEX_FIELDS = ['run_if_changed', 'skip_if_only_changed', 'trigger'];
+const BRANCH_FIELDS = [
+  ['branches', 'positive branch'],
+  ['skip_branches', 'negative branch'],
+] as const;
 const AGENTS = ['kubernetes', 'jenkins', 'tekton-pipeline'];
 const JOB_NAME = /^[A-Za-z0-9-._]+$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -42,18 +47,22 @@ function checkLabels(labels: unknown): string[] {
   return problems;
 }
 
+/**
+ * Prow's `SetPresubmitRegexes`/`SetPostsubmitRegexes`: each pattern compiled with Go's regexp, `branches` and
+ * `skip_branches` each joined into one pattern; refusals worded as Prow words them.
+ */
 function checkRegexes(raw: JobBase): string[] {
   const problems: string[] = [];
-  const tryCompile = (field: string, pattern: string): void => {
+  const tryCompile = (what: string, pattern: string): void => {
     try {
       compileGoRegex(pattern);
     } catch (err) {
-      problems.push(`${field}: invalid regex ${JSON.stringify(pattern)}: ${(err as Error).message}`);
+      problems.push(`could not compile ${what} regex: ${(err as Error).message}`);
     }
   };
-  for (const f of ['branches', 'skip_branches']) {
-    const list = raw[f];
-    if (Array.isArray(list)) list.forEach((p: string) => tryCompile(f, p));
+  for (const [field, what] of BRANCH_FIELDS) {
+    const list = raw[field];
+    if (Array.isArray(list) && list.length > 0) tryCompile(what, joinedBranchPattern(list as string[]));
   }
   for (const f of REGEX_FIELDS) if (typeof raw[f] === 'string' && raw[f] !== '') tryCompile(f, raw[f] as string);
   return problems;

@@ -39,7 +39,27 @@ describe('validation: every problem reported with file, line and job', () => {
   it.each([
     ['invalid name', `periodics:\n- name: "bad name!"\n  interval: 1h\n  ${container}\n`, ['jobs/a.yaml: job bad name!: periodic: name "bad name!" must match ^[A-Za-z0-9-._]+$']],
     ['reserved label', `periodics:\n- name: p\n  interval: 1h\n  labels: {created-by-prow: "x"}\n  ${container}\n`, ['jobs/a.yaml:2: job p: periodic: label created-by-prow is reserved for Prow']],
-    ['bad regex', `presubmits:\n  o/r:\n  - name: j\n    branches: ["(unclosed"]\n    ${container}\n`, [expect.stringMatching(/^jobs\/a.yaml:3: job j: presubmit for o\/r: branches: invalid regex "\(unclosed"/)]],
+    ['bad regex', `presubmits:\n  o/r:\n  - name: j\n    branches: ["(unclosed"]\n    ${container}\n`, ['jobs/a.yaml:3: job j: presubmit for o/r: could not compile positive branch regex: error parsing regexp: missing closing ): `(unclosed`']],
+    ['what RE2 refuses, in every regex field', [
+      'presubmits:\n  o/r:',
+      `  - name: a\n    branches: ["main(?=x)"]\n    ${container}`,
+      `  - name: b\n    skip_branches: ["(a)\\\\1"]\n    ${container}`,
+      `  - name: c\n    trigger: "(?<!x)/test c"\n    rerun_command: "/test c"\n    ${container}`,
+      `  - name: d\n    run_if_changed: "a**"\n    ${container}`,
+      `  - name: e\n    skip_if_only_changed: "x{1001}"\n    ${container}`,
+      'postsubmits:\n  o/r:',
+      `  - name: f\n    branches: ["[[:word:]]"]\n    run_if_changed: "(?!x)"\n    ${container}`,
+    ].join('\n') + '\n', [
+      'jobs/a.yaml:3: job a: presubmit for o/r: could not compile positive branch regex: error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
+      'jobs/a.yaml:6: job b: presubmit for o/r: could not compile negative branch regex: error parsing regexp: invalid escape sequence: `\\1`',
+      'jobs/a.yaml:9: job c: presubmit for o/r: could not compile trigger regex: error parsing regexp: invalid named capture: `(?<!x)/test c`',
+      'jobs/a.yaml:13: job d: presubmit for o/r: could not compile run_if_changed regex: error parsing regexp: invalid nested repetition operator: `**`',
+      'jobs/a.yaml:16: job e: presubmit for o/r: could not compile skip_if_only_changed regex: error parsing regexp: invalid repeat count: `{1001}`',
+      'jobs/a.yaml:21: job f: postsubmit for o/r: could not compile run_if_changed regex: error parsing regexp: invalid or unsupported Perl syntax: `(?!`',
+    ]],
+    ['branches compiled joined, as Prow does', `presubmits:\n  o/r:\n  - name: j\n    branches: ["(a", "b)"]\n    ${container}\n  - name: k\n    branches: ["a", "*b"]\n    ${container}\n`, [
+      'jobs/a.yaml:6: job k: presubmit for o/r: could not compile positive branch regex: error parsing regexp: missing argument to repetition operator: `*`',
+    ]],
     ['wrong types', `presubmits:\n  o/r:\n  - name: j\n    branches: main\n    max_concurrency: -1\n    decorate: "yes"\n    spec: 3\n`, [
       'jobs/a.yaml:3: job j: presubmit for o/r: branches must be a list, got string',
       'jobs/a.yaml:3: job j: presubmit for o/r: decorate must be true or false, got string',
@@ -75,7 +95,7 @@ describe('validation: every problem reported with file, line and job', () => {
     ['duplicated preset label pairs', `presets:\n- labels: {p: "x"}\n  env: [{name: A, value: "1"}]\n- labels: {p: "x"}\n  env: [{name: B, value: "1"}]\n`, ["duplicated preset 'label:value' pair : p:x"]],
     ['several containers need decoration', `periodics:\n- name: p\n  interval: 1h\n  spec: {containers: [{image: a}, {image: b}]}\n`, ['jobs/a.yaml: job p: periodic: pod utility decoration must be enabled to use multiple containers: 2']],
     ['bad decoration duration', `postsubmits:\n  o/r:\n  - name: j\n    decorate: true\n    decoration_config: {timeout: 2days}\n    ${container}\n`, ['jobs/a.yaml:3: job j: postsubmit for o/r: decoration_config.timeout must be a duration in Go\'s form (like 90s or 1h30m), got "2days"']],
-    ['not org/repo', `presubmits:\n  just-a-repo:\n  - name: j\n    ${container}\n`, ['jobs/a.yaml: presubmits key "just-a-repo" must be org/repo']],
+    ['not org/repo', `presubmits:\n  just-a-repo:\n  - name: j\n    ${container}\n`, ['jobs/a.yaml: presubmits key "just-a-repo" must be org/repo or a Gerrit repository https://HOST/PATH']],
   ])('%s', async (...[, jobs, expected, config]: [string, string, unknown[], string?]) => {
     expect(await problemsOf(jobs, config)).toEqual(expected);
   });
@@ -109,6 +129,53 @@ describe('loading', () => {
     });
     const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
     expect((loaded.index.periodic('p')!.spec as { volumes: Array<{ secret: { defaultMode: number } }> }).volumes[0].secret.defaultMode).toBe(0o400);
+  });
+
+  it('loads RE2-only syntax in every regex field and matches branches as Go does', async () => {
+    await write({
+      'config.yaml': 'pod_namespace: pods\n',
+      'jobs/a.yaml': [
+        'presubmits:\n  o/r:',
+        `  - {name: lint, trigger: "((?m)^/test( | .* )lint,?($|\\\\s.*))|((?m)^/test( | .* )unit,?($|\\\\s.*))", rerun_command: "/test lint", branches: ["(?i)^MAIN\\\\z", "\\\\Arelease-[[:digit:]]+\\\\.\\\\pN+$"], run_if_changed: "(?s)^.*\\\\.go\\\\z", ${container}}`,
+        'postsubmits:\n  o/r:',
+        `  - {name: post, skip_branches: ["(?P<v>^dev)"], skip_if_only_changed: "^(?:docs|[[:alpha:]]+\\\\.md)$", ${container}}`,
+      ].join('\n') + '\n',
+    });
+    const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
+    expect(loaded.index.presubmit('o/r', 'lint', 'Main')).toBeDefined();
+    expect(loaded.index.presubmit('o/r', 'lint', 'release-1.2')).toBeDefined();
+    expect(loaded.index.presubmit('o/r', 'lint', 'RELEASE-1.2')).toBeDefined(); // (?i) runs on past the join
+    expect(loaded.index.presubmit('o/r', 'lint', 'release-1.x')).toBeUndefined();
+    expect(loaded.index.presubmit('o/r', 'lint', 'main-old')).toBeUndefined();
+    expect(loaded.index.postsubmit('o/r', 'post', 'dev-1')).toBeUndefined();
+    expect(loaded.index.postsubmit('o/r', 'post', 'my-dev')).toBeDefined();
+  });
+
+  it('matches a branch filter in linear time: no branch name backtracks', async () => {
+    await write({ 'config.yaml': '', 'jobs/a.yaml': `postsubmits:\n  o/r:\n  - {name: p, branches: ["^(\\\\d+[smh]?)+$", "^(a|a)*$"], ${container}}\n` });
+    const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
+    // Both patterns take a backtracking engine ~2^40 steps on these names; RE2 answers at once.
+    expect(loaded.index.postsubmit('o/r', 'p', `${'1'.repeat(40)}x`)).toBeUndefined();
+    expect(loaded.index.postsubmit('o/r', 'p', `${'a'.repeat(40)}b`)).toBeUndefined();
+    expect(loaded.index.postsubmit('o/r', 'p', '12s3m')).toBeDefined();
+  });
+
+  it('loads Gerrit repositories keyed by URL, split into org and repo as Prow\'s Gerrit adapter names them', async () => {
+    const gerrit = 'https://linux-review.googlesource.com/linux/kernel/git/torvalds/linux';
+    await write({
+      'config.yaml': 'pod_namespace: pods\n',
+      'jobs/a.yaml': `presubmits:\n  "${gerrit}":\n  - name: pre\n    ${container}\npostsubmits:\n  "${gerrit}":\n  - name: post\n    branches: [master]\n    ${container}\n  o/r:\n  - name: gh\n    ${container}\n`,
+    });
+    const loaded = await loadProwConfig({ configPath: join(dir, 'config.yaml'), jobConfigPath: join(dir, 'jobs') });
+    expect(loaded.index.postsubmit(gerrit, 'post', 'master')).toMatchObject({ name: 'post' });
+    expect(loaded.index.presubmit(gerrit, 'pre')).toMatchObject({ name: 'pre' });
+    const org = 'https://linux-review.googlesource.com';
+    const repo = 'linux/kernel/git/torvalds/linux';
+    expect(loaded.index.list({ org }).map((j) => [j.type, j.name, j.org, j.repo])).toEqual([
+      ['postsubmit', 'post', org, repo],
+      ['presubmit', 'pre', org, repo],
+    ]);
+    expect(loaded.index.list({ repo: 'r' }).map((j) => j.name)).toEqual(['gh']);
   });
 
   it('follows the ..data symlink layout of a mounted ConfigMap, reading each key once', async () => {
