@@ -78,6 +78,13 @@ describe('POST /prowjobs/NAME/rerun', () => {
     await request(env.app).post('/prowjobs/batch-run/rerun?mode=original').expect(201);
   });
 
+  it("mode=latest refuses an old ProwJob's base_ref longer than Git allows before the config's branch patterns see it", async () => {
+    await seedProwJob(env, { name: 'long-ref', state: 'failure' });
+    env.kube.update('prowjobs', 'prow', 'long-ref', { spec: { refs: { org: 'tess', repo: 'tessops', base_ref: 'a'.repeat(300) } } });
+    const res = await request(env.app).post('/prowjobs/long-ref/rerun?mode=latest').expect(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', message: "'base_ref' is 300 bytes long, more than Git's 255 for a branch name" });
+  });
+
   it('returns the same rerun for a retried Idempotency-Key', async () => {
     const old = await oldRun(env);
     const first = await request(env.app).post(`/prowjobs/${old.metadata.name}/rerun?mode=latest`).set('Idempotency-Key', 'rerun-1').expect(201);

@@ -35,6 +35,13 @@ describe('trigger parameters', () => {
     expect(parseTriggerParams({}, { ...post, prowtype: 'presubmit', pullrequest: 0 })).toEqual({ ok: false, problems: ["'pullrequest' must be a positive integer, got 0"] });
     expect(parseTriggerParams({}, { ...post, prowtype: 'presubmit' })).toEqual({ ok: false, problems: ["Pull request number is required for presubmit jobs. Please provide 'pullrequest' parameter."] });
   });
+
+  it("takes a base_ref of up to 255 bytes, Git's limit, and says how long a longer one is", () => {
+    expect(parseTriggerParams({}, { ...post, base_ref: 'r'.repeat(255) })).toMatchObject({ ok: true });
+    expect(parseTriggerParams({}, { ...post, base_ref: 'r'.repeat(256) })).toEqual({ ok: false, problems: ["'base_ref' is 256 bytes long, more than Git's 255 for a branch name"] });
+    expect(parseTriggerParams({}, { ...post, base_ref: 'é'.repeat(128) })).toEqual({ ok: false, problems: ["'base_ref' is 256 bytes long, more than Git's 255 for a branch name"] });
+    expect(parseTriggerParams({}, { ...post, base_ref: 'r'.repeat(100_000) })).toMatchObject({ ok: false });
+  });
 });
 
 describe('the document', () => {
@@ -49,6 +56,7 @@ describe('the document', () => {
     const body = (op.requestBody as { content: Record<string, { schema: Record<string, unknown> }> }).content['application/json'].schema;
     expect(Object.keys(body.properties as object)).toEqual(['org', 'repo', 'base_ref', 'prowtype', 'prowjob', 'pullrequest', 'user', 'base_sha', 'pull_sha', 'env', 'dry_run']);
     expect((body.properties as Record<string, unknown>).prowtype).toMatchObject({ type: 'string', enum: ['presubmit', 'postsubmit', 'periodic'], maxLength: 256 });
+    expect((body.properties as Record<string, unknown>).base_ref).toMatchObject({ type: 'string', maxLength: 255 });
     expect(JSON.stringify(body.allOf)).toContain('"then":{"required":["pullrequest"]}');
     expect(op.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]);
     expect(Object.keys(op.responses)).toEqual(['200', '201', '400', '401', '403', '404', '413', '415', '500', '503']);
