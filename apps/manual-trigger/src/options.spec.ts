@@ -45,6 +45,20 @@ describe('manual-trigger options', () => {
     );
   });
 
+  it("refuses an --allowed-env naming a variable Prow's decoration or pod utilities set, or AUTHOR, one line each, with the other problems", () => {
+    expect(() => loadOptions(['--allowed-env=E2E_FOCUS,JOB_SPEC,BUILD_ID,PROW_JOB_ID,KUBECONFIG,AUTHOR', '--port=0'], { CONFIG_PATH: 'c' })).toThrow(
+      new OptionsError([
+        '--port: must be an integer between 1 and 65535, got "0"',
+        "--allowed-env (or ALLOWED_ENV): JOB_SPEC is set by Prow's downward API (pod utilities); callers may not override it, remove it from the list",
+        "--allowed-env (or ALLOWED_ENV): BUILD_ID is set by Prow's downward API (pod utilities); callers may not override it, remove it from the list",
+        "--allowed-env (or ALLOWED_ENV): PROW_JOB_ID is set by Prow's downward API (pod utilities); callers may not override it, remove it from the list",
+        "--allowed-env (or ALLOWED_ENV): KUBECONFIG is set by Prow's presets and decoration (it points at a mounted credential); callers may not override it, remove it from the list",
+        "--allowed-env (or ALLOWED_ENV): AUTHOR is set by manual-trigger, from a trigger's user (or the caller's identity); callers may not override it, remove it from the list",
+      ]),
+    );
+    expect(values([], { CONFIG_PATH: 'c', ALLOWED_ENV: 'E2E_FOCUS,CLUSTER_NAME' }).allowedEnv).toEqual(['E2E_FOCUS', 'CLUSTER_NAME']);
+  });
+
   it('--help lists every flag with its environment variable', () => {
     const parsed = loadOptions(['--help'], {});
     const text = parsed.help ? parsed.text : '';
