@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { OptionsError } from '@ci-stack/core';
+import { PROW_ENV } from '@ci-stack/prowjob-api';
 import { parsedValues } from '@ci-stack/core/testing';
 import { MANUAL_TRIGGER_OPTIONS, loadOptions, type ManualTriggerOptions } from './options';
 
@@ -57,6 +60,12 @@ describe('manual-trigger options', () => {
       ]),
     );
     expect(values([], { CONFIG_PATH: 'c', ALLOWED_ENV: 'E2E_FOCUS,CLUSTER_NAME' }).allowedEnv).toEqual(['E2E_FOCUS', 'CLUSTER_NAME']);
+  });
+
+  it('refuses the names the chart refuses in manualTrigger.allowedEnv, and no others', async () => {
+    const template = await readFile(resolve(__dirname, '../../../charts/ci-stack/templates/validate-allowed-env.yaml'), 'utf8');
+    const listed = [...template.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...Object.keys(PROW_ENV), 'AUTHOR'].sort());
   });
 
   it('--help lists every flag with its environment variable', () => {
