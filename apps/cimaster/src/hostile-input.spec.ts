@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cimasterDocument } from '@ci-stack/cimaster-api';
-import { cheapestOf, hostileTargets, hostileValues, roomyServer, sendHostile, type Baseline, type HostileTarget } from '@ci-stack/http-contract/testing';
+import { cheapestOf, hostileTargets, hostileValues, roomyServer, sendHostile, warmUp, type Baseline, type HostileTarget } from '@ci-stack/http-contract/testing';
 import { ClusterPool } from '@ci-stack/pool';
 import { BatchingPoolStore, MemoryBackend } from '@ci-stack/pool-store';
 import { listen } from '@ci-stack/service-kit';
@@ -40,6 +40,7 @@ const BASELINES: Record<string, Baseline['params']> = {
 
 const targets = hostileTargets(cimasterDocument());
 const describeTarget = (t: HostileTarget): string => `${t.method} ${t.template} ${t.location} ${t.name}`;
+const baselineOf = (t: HostileTarget): Baseline => ({ params: BASELINES[t.operationId.replace(/Post$/, '')], headers: { Authorization: `Bearer ${TOKEN}`, Accept: 'application/json' } });
 
 let server: Server;
 let baseUrl: string;
@@ -67,6 +68,7 @@ beforeAll(async () => {
   server = roomyServer(app);
   await listen(server, 0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  await warmUp(baseUrl, targets, baselineOf);
 });
 
 afterAll(async () => {
@@ -91,13 +93,13 @@ it('covers every parameter of every call, as query and as body, the headers ever
 });
 
 it.each(targets.map((t) => [describeTarget(t), t] as const))('%s: every hostile value is answered with a 4xx or a normal answer within 50 ms of CPU time', async (_name, target) => {
-  const baseline: Baseline = { params: BASELINES[target.operationId.replace(/Post$/, '')], headers: { Authorization: `Bearer ${TOKEN}`, Accept: 'application/json' } };
+  const baseline = baselineOf(target);
   for (const { label, value } of hostileValues(target.location)) {
     const answer = await cheapestOf(3, BUDGET_MS, () => sendHostile(baseUrl, target, value, baseline));
     const noCapacity = answer.status === 503 && answer.retryAfter !== undefined;
     // Thrown at the first miss: a slow pattern must not run on the longer values after it.
     if ((answer.status >= 500 && !noCapacity) || answer.cpuMs > BUDGET_MS) {
-      throw new Error(`${label}: ${answer.status} after ${answer.cpuMs.toFixed(1)} ms of CPU time: ${answer.body.slice(0, 200)}`);
+      throw new Error(`${label}: ${answer.status} after ${answer.tries.map((ms) => ms.toFixed(1)).join(', ')} ms of CPU time: ${answer.body.slice(0, 200)}`);
     }
   }
 });

@@ -4,7 +4,7 @@
 // count; a request over the budget is measured twice more and the cheapest kept, so one garbage collection does
 // not fail the run while a slow parser, which is slow every time, does.
 import type { Server } from 'node:http';
-import { cheapestOf, hostileTargets, hostileValues, roomyServer, sendHostile, type Baseline, type HostileTarget } from '@ci-stack/http-contract/testing';
+import { cheapestOf, hostileTargets, hostileValues, roomyServer, sendHostile, warmUp, type Baseline, type HostileTarget } from '@ci-stack/http-contract/testing';
 import { manualTriggerDocument } from '@ci-stack/manual-trigger-api';
 import { listen } from '@ci-stack/service-kit';
 import { kubeApp, tokenFile } from './test-helpers';
@@ -23,6 +23,7 @@ const BASELINES: Record<string, Baseline['params']> = {
 
 const targets = hostileTargets(manualTriggerDocument());
 const describeTarget = (t: HostileTarget): string => `${t.method} ${t.template} ${t.location} ${t.name}`;
+const baselineOf = (t: HostileTarget): Baseline => ({ params: BASELINES[t.operationId.replace(/Post$/, '')], headers: { Authorization: `Bearer ${TOKEN}` } });
 
 let env: Awaited<ReturnType<typeof kubeApp>>;
 let tokens: Awaited<ReturnType<typeof tokenFile>>;
@@ -35,6 +36,7 @@ beforeAll(async () => {
   server = roomyServer(env.express);
   await listen(server, 0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  await warmUp(baseUrl, targets, baselineOf);
 });
 
 afterAll(async () => {
@@ -63,12 +65,12 @@ it('covers every parameter of every route, the headers every request may carry i
 });
 
 it.each(targets.map((t) => [describeTarget(t), t] as const))('%s: every hostile value is answered with a 4xx or a normal answer within 50 ms of CPU time', async (_name, target) => {
-  const baseline: Baseline = { params: BASELINES[target.operationId.replace(/Post$/, '')], headers: { Authorization: `Bearer ${TOKEN}` } };
+  const baseline = baselineOf(target);
   for (const { label, value } of hostileValues(target.location)) {
     const answer = await cheapestOf(3, BUDGET_MS, () => sendHostile(baseUrl, target, value, baseline));
     // Thrown at the first miss: a slow pattern must not run on the longer values after it.
     if (answer.status >= 500 || answer.cpuMs > BUDGET_MS) {
-      throw new Error(`${label}: ${answer.status} after ${answer.cpuMs.toFixed(1)} ms of CPU time: ${answer.body.slice(0, 200)}`);
+      throw new Error(`${label}: ${answer.status} after ${answer.tries.map((ms) => ms.toFixed(1)).join(', ')} ms of CPU time: ${answer.body.slice(0, 200)}`);
     }
   }
 });
