@@ -88,6 +88,7 @@ describe('POST /manual-trigger: validation and messages', () => {
     ['env not allowed', { ...postsubmit, env: { PATH: '/x' } }, 400, 'env PATH may not be overridden; allowed: E2E_FOCUS'],
     ['bad sha', { ...postsubmit, base_sha: 'xyz' }, 400, "'base_sha' must be a git commit SHA (7 to 64 hex digits)"],
     ['bad dry_run', { ...postsubmit, dry_run: 'yes' }, 400, `'dry_run' must be true or false, got "yes"`],
+    ['base_ref longer than Git allows', { ...postsubmit, base_ref: `release-${'é'.repeat(124)}` }, 400, "'base_ref' is 256 bytes long, more than Git's 255 for a branch name"],
   ])('%s', async (_name, body, status, message) => {
     const { app } = await testApp();
     const res = await request(app).post('/manual-trigger').send(body).expect(status);

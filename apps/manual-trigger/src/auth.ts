@@ -1,6 +1,7 @@
 import { PROWJOB_TYPES, type ProwJobType } from '@ci-stack/prowjob-api';
 import { ForbiddenError, UnauthenticatedError } from '@ci-stack/core';
 import { BearerTokens, type TokenFileFormat } from '@ci-stack/service-kit';
+import { globMatches } from './glob';
 
 /** What a grant may allow: create ProwJobs, see them (list, get, events), abort them, rerun them. */
 export type Verb = 'trigger' | 'read' | 'abort' | 'rerun';
@@ -113,9 +114,9 @@ export function allows(principal: Principal, verb: Verb, job: JobScope): boolean
 
 /** Whether the grant's patterns cover the job; an unset field of the scope matches any pattern. */
 function covers(g: Grant, job: JobScope): boolean {
-  const fits = (pattern: string | undefined, value: string | undefined): boolean => value === undefined || glob(pattern ?? '*', value);
+  const fits = (pattern: string | undefined, value: string | undefined): boolean => value === undefined || globMatches(pattern ?? '*', value);
   const name = job.name;
-  return fits(g.org, job.org) && fits(g.repo, job.repo) && (name === undefined || (g.jobs ?? ['*']).some((p) => glob(p, name))) && (!g.types || job.type === undefined || g.types.includes(job.type));
+  return fits(g.org, job.org) && fits(g.repo, job.repo) && (name === undefined || (g.jobs ?? ['*']).some((p) => globMatches(p, name))) && (!g.types || job.type === undefined || g.types.includes(job.type));
 }
 
 /** 403 naming the verb and the job unless one of the principal's grants allows it. */
@@ -124,9 +125,4 @@ export function authorize(principal: Principal, job: JobScope, verb: Verb = 'tri
   const what = `${job.type ? `${job.type} ` : ''}${job.name ? `job ${job.name}` : 'jobs'}`;
   const where = job.type === 'periodic' ? 'periodics' : job.org !== undefined ? `${job.org}/${job.repo ?? '*'}` : undefined;
   throw new ForbiddenError(`${principal.identity} may not ${verb} ${what}${where ? ` in ${where}` : ''}`);
-}
-
-function glob(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(value);
 }

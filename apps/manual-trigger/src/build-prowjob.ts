@@ -17,7 +17,8 @@ import {
 } from '@ci-stack/prowjob-api';
 import { BranchNotAllowedError, GerritChangeNotSupportedError, JobNotFoundError } from './errors';
 import { gerritRefs, isGerritRequest } from './gerrit-refs';
-import type { TriggerRequest } from '@ci-stack/manual-trigger-api';
+import { baseRefProblem, type TriggerRequest } from '@ci-stack/manual-trigger-api';
+import { ValidationError } from '@ci-stack/core';
 import { CREATED_HOUR_LABEL, hourBucket } from './time-buckets';
 
 /** Labels and annotations manual-trigger adds to the ProwJobs it creates (and, for aborts, changes). */
@@ -65,6 +66,9 @@ function findJob(index: JobIndex, req: TriggerRequest): Found {
     return { kind: 'periodic', job };
   }
   const orgRepo = `${req.org}/${req.repo}`;
+  // The contract refuses a longer base_ref in a request; a rerun brings the one an older ProwJob carries.
+  const refProblem = baseRefProblem(req.baseRef);
+  if (refProblem) throw new ValidationError(refProblem);
   const candidates: Found[] = [
     ...index.presubmits(orgRepo, req.job).map((job) => ({ kind: 'presubmit' as const, job })),
     ...index.postsubmits(orgRepo, req.job).map((job) => ({ kind: 'postsubmit' as const, job })),

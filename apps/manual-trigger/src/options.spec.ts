@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { OptionsError } from '@ci-stack/core';
+import { PROW_ENV } from '@ci-stack/prowjob-api';
 import { parsedValues } from '@ci-stack/core/testing';
 import { MANUAL_TRIGGER_OPTIONS, loadOptions, type ManualTriggerOptions } from './options';
 
@@ -43,6 +46,26 @@ describe('manual-trigger options', () => {
         '--log-level: must be one of trace, debug, info, warn, error, fatal, got "loud"',
       ]),
     );
+  });
+
+  it("refuses an --allowed-env naming a variable Prow's decoration or pod utilities set, or AUTHOR, one line each, with the other problems", () => {
+    expect(() => loadOptions(['--allowed-env=E2E_FOCUS,JOB_SPEC,BUILD_ID,PROW_JOB_ID,KUBECONFIG,AUTHOR', '--port=0'], { CONFIG_PATH: 'c' })).toThrow(
+      new OptionsError([
+        '--port: must be an integer between 1 and 65535, got "0"',
+        "--allowed-env (or ALLOWED_ENV): JOB_SPEC is set by Prow's downward API (pod utilities); callers may not override it, remove it from the list",
+        "--allowed-env (or ALLOWED_ENV): BUILD_ID is set by Prow's downward API (pod utilities); callers may not override it, remove it from the list",
+        "--allowed-env (or ALLOWED_ENV): PROW_JOB_ID is set by Prow's downward API (pod utilities); callers may not override it, remove it from the list",
+        "--allowed-env (or ALLOWED_ENV): KUBECONFIG is set by Prow's presets and decoration (it points at a mounted credential); callers may not override it, remove it from the list",
+        "--allowed-env (or ALLOWED_ENV): AUTHOR is set by manual-trigger, from a trigger's user (or the caller's identity); callers may not override it, remove it from the list",
+      ]),
+    );
+    expect(values([], { CONFIG_PATH: 'c', ALLOWED_ENV: 'E2E_FOCUS,CLUSTER_NAME' }).allowedEnv).toEqual(['E2E_FOCUS', 'CLUSTER_NAME']);
+  });
+
+  it('refuses the names the chart refuses in manualTrigger.allowedEnv, and no others', async () => {
+    const template = await readFile(resolve(__dirname, '../../../charts/ci-stack/templates/validate-allowed-env.yaml'), 'utf8');
+    const listed = [...template.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...Object.keys(PROW_ENV), 'AUTHOR'].sort());
   });
 
   it('--help lists every flag with its environment variable', () => {

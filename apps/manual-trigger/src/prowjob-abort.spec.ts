@@ -162,6 +162,7 @@ describe('POST /prowjobs/abort (bulk)', () => {
     ['only all=true', { all: true }, 'a bulk abort needs at least one filter: job, state, type, org, repo, triggered_by, since or older_than'],
     ['an empty older_than', { older_than: '' }, "'older_than' is empty: give a duration (2h) or an RFC 3339 time"],
     ['a bad older_than', { older_than: 'last week' }, `'older_than' must be an RFC 3339 time (2026-03-28T10:00:00Z) or a duration back from now (24h, 90m), got "last week"`],
+    ['an older_than with a number and no unit', { older_than: '1.23.4' }, `'older_than' must be a duration with a unit after every number (24h, 1h30m; a bare number is seconds) or an RFC 3339 time, got "1.23.4"`],
     ['a state that has ended', { state: 'success' }, 'state success has ended: a bulk abort considers only scheduling, triggered, pending ProwJobs'],
     ['an unknown type', { type: 'weekly', job: 'x' }, "unknown type 'weekly': must be one of presubmit, postsubmit, periodic, batch"],
     ['a bad dry_run', { job: 'x', dry_run: 'perhaps' }, `'dry_run' must be true or false, got "perhaps"`],

@@ -164,6 +164,7 @@ describe('GET /prowjobs', () => {
     ['type=nightly', "unknown type 'nightly': must be one of presubmit, postsubmit, periodic, batch"],
     ['since=yesterday', `'since' must be an RFC 3339 time (2026-03-28T10:00:00Z) or a duration back from now (24h, 90m), got "yesterday"`],
     ['since=2026-13-45T99:00:00Z', `'since' must be an RFC 3339 time (2026-03-28T10:00:00Z) or a duration back from now (24h, 90m), got "2026-13-45T99:00:00Z"`],
+    ['since=1h30', `'since' must be a duration with a unit after every number (24h, 1h30m; a bare number is seconds) or an RFC 3339 time, got "1h30"`],
     ['limit=0', 'limit must be an integer from 1 to 500, got "0"'],
     ['limit=501', 'limit must be an integer from 1 to 500, got "501"'],
     ['limit=ten', 'limit must be an integer from 1 to 500, got "ten"'],

@@ -69,6 +69,39 @@ describe('POST /prowjobs/NAME/rerun', () => {
     expect(rerun.metadata.annotations?.['manual-trigger.ci-stack.io/rerun-of']).toBe(old.metadata.name);
   });
 
+  describe('env overrides --allowed-env no longer allows', () => {
+    /** An old run made while --allowed-env also allowed KUBECONFIG and EXTRA (the config sets KUBECONFIG through a preset). */
+    async function runWithOldOverrides(): Promise<ProwJob> {
+      const old = await oldRun(env);
+      const containers = old.spec.pod_spec!.containers!.map((c) => ({
+        ...c,
+        env: [...c.env!.map((e) => (e.name === 'KUBECONFIG' ? { name: 'KUBECONFIG', value: '/tmp/elsewhere' } : e)), { name: 'EXTRA', value: 'x' }],
+      }));
+      env.kube.update('prowjobs', 'prow', old.metadata.name, { metadata: { annotations: { 'manual-trigger.ci-stack.io/env-overrides': 'AUTHOR,E2E_FOCUS,EXTRA,KUBECONFIG' } }, spec: { pod_spec: { containers } } });
+      return env.prowJobs.get(old.metadata.name);
+    }
+    const envOf = (pj: ProwJob) => Object.fromEntries(pj.spec.pod_spec!.containers![0].env!.map((e) => [e.name, e.value]));
+
+    it.each(['original', 'latest'])('mode=%s applies only the overrides allowed now and says which it dropped; each dropped one is what the config gives, or unset', async (mode) => {
+      const old = await runWithOldOverrides();
+      expect(envOf(old)).toMatchObject({ KUBECONFIG: '/tmp/elsewhere', EXTRA: 'x' });
+      const res = await request(env.app).post(`/prowjobs/${old.metadata.name}/rerun?mode=${mode}`).expect(201);
+      expect(res.body.dropped_env).toEqual(['EXTRA', 'KUBECONFIG']);
+      const rerun = await env.prowJobs.get(res.body.job_name);
+      const vars = envOf(rerun);
+      expect(vars).toMatchObject({ AUTHOR: 'fesu', E2E_FOCUS: 'sig-node', KUBECONFIG: '/etc/e2e-kubeconfig/config' });
+      expect(vars).not.toHaveProperty('EXTRA');
+      expect(rerun.metadata.annotations?.['manual-trigger.ci-stack.io/env-overrides']).toBe('AUTHOR,E2E_FOCUS');
+    });
+
+    it('says it dropped nothing when every recorded override is still allowed', async () => {
+      const old = await oldRun(env);
+      const res = await request(env.app).post(`/prowjobs/${old.metadata.name}/rerun`).expect(201);
+      expect(res.body.dropped_env).toEqual([]);
+      expect(envOf(await env.prowJobs.get(res.body.job_name))).toMatchObject({ E2E_FOCUS: 'sig-node' });
+    });
+  });
+
   it('mode=latest answers 404 with the job name when the job left the config; batch jobs need mode=original', async () => {
     await seedProwJob(env, { name: 'gone-job', job: 'removed-from-config', state: 'failure' });
     const res = await request(env.app).post('/prowjobs/gone-job/rerun?mode=latest').expect(404);
@@ -76,6 +109,13 @@ describe('POST /prowjobs/NAME/rerun', () => {
     await seedProwJob(env, { name: 'batch-run', type: 'batch', state: 'failure' });
     expect((await request(env.app).post('/prowjobs/batch-run/rerun?mode=latest').expect(400)).body.code).toBe('RERUN_NOT_SUPPORTED');
     await request(env.app).post('/prowjobs/batch-run/rerun?mode=original').expect(201);
+  });
+
+  it("mode=latest refuses an old ProwJob's base_ref longer than Git allows before the config's branch patterns see it", async () => {
+    await seedProwJob(env, { name: 'long-ref', state: 'failure' });
+    env.kube.update('prowjobs', 'prow', 'long-ref', { spec: { refs: { org: 'tess', repo: 'tessops', base_ref: 'a'.repeat(300) } } });
+    const res = await request(env.app).post('/prowjobs/long-ref/rerun?mode=latest').expect(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', message: "'base_ref' is 300 bytes long, more than Git's 255 for a branch name" });
   });
 
   it('returns the same rerun for a retried Idempotency-Key', async () => {

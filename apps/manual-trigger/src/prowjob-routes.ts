@@ -134,7 +134,7 @@ export function prowJobRoutes(deps: ProwJobRouteDeps): Router {
     const old = await deps.service.get(name);
     authorize(who, scopeOf(old), 'rerun');
     const result = await rerunner.rerun(old, mode, { identity: who.identity, endpoint: 'POST /prowjobs/NAME/rerun', requestId: req.id, idempotencyKey: key });
-    req.log.info({ prowjob: result.job_name, rerunOf: name, mode, buildId: result.build_id, identity: who.identity }, 'prowjob rerun');
+    req.log.info({ prowjob: result.job_name, rerunOf: name, mode, buildId: result.build_id, identity: who.identity, droppedEnv: result.dropped_env }, 'prowjob rerun');
     res.status(result.idempotent_replay || result.dry_run ? 200 : 201).json(result);
   });
 

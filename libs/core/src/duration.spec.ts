@@ -53,3 +53,53 @@ describe("Go's duration forms", () => {
     [-90e9, '-1m30s'],
   ])('formats %d ns as %s', (ns, text) => expect(formatGoDuration(ns)).toBe(text));
 });
+
+describe('durations are read in one pass', () => {
+  // The patterns these functions replaced, as the reference for what they accept (short inputs only: they backtrack).
+  const NUMBER = String.raw`(?:\d+(?:\.\d*)?|\.\d+)`;
+  const GO_UNIT = 'ns|us|µs|μs|ms|s|m|h';
+  const OLD_GO = new RegExp(`^([-+]?)(?:${NUMBER}(?:${GO_UNIT}))+$`);
+  const OLD_OURS = new RegExp(`^(?:${NUMBER}(?:${GO_UNIT}|d))+$`);
+  const ALPHABET = ['1', '.', '-', '+', 'n', 'u', 'µ', 'μ', 'm', 's', 'h', 'd', ' '];
+
+  function* strings(maxLength: number): Generator<string> {
+    let layer = [''];
+    for (let n = 1; n <= maxLength; n++) {
+      layer = layer.flatMap((prefix) => ALPHABET.map((c) => prefix + c));
+      yield* layer;
+    }
+  }
+
+  it('accepts exactly what the old patterns accepted (every string of up to 4 characters over the duration alphabet)', () => {
+    const mismatches: string[] = [];
+    for (const text of strings(4)) {
+      if ((parseGoDuration(text) !== undefined) !== (text === '0' || OLD_GO.test(text))) mismatches.push(`go ${JSON.stringify(text)}`);
+      const ours = (() => {
+        try {
+          parseDuration(text);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      const trimmed = text.trim();
+      if (ours !== (/^\d+(\.\d+)?$/.test(trimmed) || OLD_OURS.test(trimmed))) mismatches.push(`ours ${JSON.stringify(text)}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it.each([
+    ['1'.repeat(100_000) + 'x'],
+    ['1s'.repeat(50_000) + 'x'],
+    ['1.'.repeat(50_000) + 's'],
+    ['.'.repeat(100_000)],
+  ])('rejects a long near-miss (%#)', (text) => {
+    expect(parseGoDuration(text)).toBeUndefined();
+    expect(() => parseDuration(text)).toThrow('invalid duration');
+  });
+
+  it('adds up many parts', () => {
+    expect(parseDuration('1s'.repeat(10_000))).toBe(10_000_000);
+    expect(parseGoDuration('1m'.repeat(60))).toBe(3600e9);
+  });
+});

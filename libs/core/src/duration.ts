@@ -13,27 +13,57 @@ const NS_PER_UNIT: Readonly<Record<string, number>> = Object.freeze({
   d: 86_400e9,
 });
 
-const NUMBER = String.raw`(?:\d+(?:\.\d*)?|\.\d+)`;
-const GO_UNIT = 'ns|us|µs|μs|ms|s|m|h';
-/** Go's `time.ParseDuration` grammar: an optional sign, then number-unit parts. */
-const GO_DURATION = new RegExp(`^([-+]?)(?:${NUMBER}(?:${GO_UNIT}))+$`);
-/** Ours: Go's parts without a sign, plus days. */
-const DURATION = new RegExp(`^(?:${NUMBER}(?:${GO_UNIT}|d))+$`);
-const PART = new RegExp(`(${NUMBER})(${GO_UNIT}|d)`, 'g');
+/**
+ * The number-unit parts of a duration from `from` on (Go's grammar: digits with an optional fraction, at least one
+ * digit, then a unit), or undefined when the text is not a sequence of them. One pass over the text: these strings
+ * arrive in query parameters, so no backtracking pattern reads them.
+ */
+function scanParts(text: string, from: number, units: readonly string[]): Array<[number: string, unit: string]> | undefined {
+  const parts: Array<[string, string]> = [];
+  let i = from;
+  while (i < text.length) {
+    const start = i;
+    i = skipDigits(text, i);
+    let digits = i - start;
+    if (text[i] === '.') {
+      const fraction = i + 1;
+      i = skipDigits(text, fraction);
+      digits += i - fraction;
+    }
+    // The longest unit that fits: after "m" of "ms", no part could start at "s".
+    const unit = digits === 0 ? undefined : units.find((u) => text.startsWith(u, i));
+    if (unit === undefined) return undefined;
+    parts.push([text.slice(start, i), unit]);
+    i += unit.length;
+  }
+  return parts.length ? parts : undefined;
+}
 
-function sumNanoseconds(parts: string): number {
+function skipDigits(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  return i;
+}
+
+/** Two-letter units first, so that "ms" is never read as "m" then "s". */
+const GO_UNITS = ['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h'] as const;
+/** Ours: Go's units plus days. */
+const UNITS = [...GO_UNITS, 'd'] as const;
+
+function sumNanoseconds(parts: ReadonlyArray<[string, string]>): number {
   let total = 0;
-  for (const [, n, unit] of parts.matchAll(PART)) total += parseFloat(n) * NS_PER_UNIT[unit];
+  for (const [n, unit] of parts) total += parseFloat(n) * NS_PER_UNIT[unit];
   return total;
 }
 
 /** Go's `time.ParseDuration` (nanoseconds), or undefined when the text is not a Go duration. */
 export function parseGoDuration(text: string): number | undefined {
   if (text === '0') return 0;
-  const match = GO_DURATION.exec(text);
-  if (!match) return undefined;
-  const total = sumNanoseconds(text.slice(match[1].length));
-  return Math.round(match[1] === '-' ? -total : total);
+  const sign = text[0] === '-' || text[0] === '+' ? text[0] : '';
+  const parts = scanParts(text, sign.length, GO_UNITS);
+  if (!parts) return undefined;
+  const total = sumNanoseconds(parts);
+  return Math.round(sign === '-' ? -total : total);
 }
 
 /**
@@ -44,8 +74,9 @@ export function parseGoDuration(text: string): number | undefined {
 export function parseDuration(text: string): number {
   const input = text.trim();
   if (/^\d+(\.\d+)?$/.test(input)) return Math.round(Number(input) * 1000);
-  if (!DURATION.test(input)) throw new Error(`invalid duration "${text}" (use e.g. 500ms, 15s, 1h30m)`);
-  return Math.round(sumNanoseconds(input) / 1e6);
+  const parts = scanParts(input, 0, UNITS);
+  if (!parts) throw new Error(`invalid duration "${text}" (use e.g. 500ms, 15s, 1h30m)`);
+  return Math.round(sumNanoseconds(parts) / 1e6);
 }
 
 /** Go's `Duration.String()`: 5_400e9 → "1h30m0s", 1.5e9 → "1.5s", 0 → "0s". */

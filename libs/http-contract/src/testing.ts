@@ -6,6 +6,8 @@ import type { OpenApiDocument, OpenApiResponse } from './openapi';
 import { matchPath, templatePath } from './route';
 import { parseEventStream } from './sse';
 
+export * from './hostile-input';
+
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface ContractRecorder {

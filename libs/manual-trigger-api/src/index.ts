@@ -4,4 +4,4 @@ export { isTimeOrDuration } from './params';
 export { prowJobOpsRoutes, prowJobSummarySchema, type ProwJobSummary } from './prowjob-ops';
 export { manualTriggerRoutes, prowJobName, unknownRoute, type ManualTriggerRoutes } from './routes';
 export { jobSummarySchema, prowJobStatusSchema, triggerAnswerSchema, type JobSummary, type ProwJobStatus, type TriggerAnswer } from './schemas';
-export { TRIGGER_TYPES, parseTriggerParams, triggerParamsSchema, type TriggerParseResult, type TriggerRequest } from './trigger-request';
+export { MAX_BASE_REF_BYTES, TRIGGER_TYPES, baseRefProblem, parseTriggerParams, triggerParamsSchema, type TriggerParseResult, type TriggerRequest } from './trigger-request';

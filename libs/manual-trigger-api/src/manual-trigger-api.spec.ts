@@ -1,6 +1,7 @@
 import { openApiProblems } from '@ci-stack/http-contract/testing';
 import { manualTriggerDocument } from './document';
 import { prowJobOpsRoutes } from './prowjob-ops';
+import { isTimeOrDuration } from './params';
 import { parseTriggerParams } from './trigger-request';
 
 describe('trigger parameters', () => {
@@ -34,6 +35,13 @@ describe('trigger parameters', () => {
     expect(parseTriggerParams({}, { ...post, prowtype: 'presubmit', pullrequest: 0 })).toEqual({ ok: false, problems: ["'pullrequest' must be a positive integer, got 0"] });
     expect(parseTriggerParams({}, { ...post, prowtype: 'presubmit' })).toEqual({ ok: false, problems: ["Pull request number is required for presubmit jobs. Please provide 'pullrequest' parameter."] });
   });
+
+  it("takes a base_ref of up to 255 bytes, Git's limit, and says how long a longer one is", () => {
+    expect(parseTriggerParams({}, { ...post, base_ref: 'r'.repeat(255) })).toMatchObject({ ok: true });
+    expect(parseTriggerParams({}, { ...post, base_ref: 'r'.repeat(256) })).toEqual({ ok: false, problems: ["'base_ref' is 256 bytes long, more than Git's 255 for a branch name"] });
+    expect(parseTriggerParams({}, { ...post, base_ref: 'é'.repeat(128) })).toEqual({ ok: false, problems: ["'base_ref' is 256 bytes long, more than Git's 255 for a branch name"] });
+    expect(parseTriggerParams({}, { ...post, base_ref: 'r'.repeat(100_000) })).toMatchObject({ ok: false });
+  });
 });
 
 describe('the document', () => {
@@ -48,6 +56,7 @@ describe('the document', () => {
     const body = (op.requestBody as { content: Record<string, { schema: Record<string, unknown> }> }).content['application/json'].schema;
     expect(Object.keys(body.properties as object)).toEqual(['org', 'repo', 'base_ref', 'prowtype', 'prowjob', 'pullrequest', 'user', 'base_sha', 'pull_sha', 'env', 'dry_run']);
     expect((body.properties as Record<string, unknown>).prowtype).toMatchObject({ type: 'string', enum: ['presubmit', 'postsubmit', 'periodic'], maxLength: 256 });
+    expect((body.properties as Record<string, unknown>).base_ref).toMatchObject({ type: 'string', maxLength: 255 });
     expect(JSON.stringify(body.allOf)).toContain('"then":{"required":["pullrequest"]}');
     expect(op.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]);
     expect(Object.keys(op.responses)).toEqual(['200', '201', '400', '401', '403', '404', '413', '415', '500', '503']);
@@ -82,5 +91,39 @@ describe('the list, follow, abort and rerun routes', () => {
       `'dry_run' must be true or false, got "perhaps"`,
     ]);
     expect(problems(prowJobOpsRoutes.rerun.params, { mode: 'newest' })).toEqual(["unknown mode 'newest': must be one of original, latest"]);
+  });
+});
+
+describe('points in time (since, older_than)', () => {
+  // The pattern the parameter used to be checked with: the reference for what it accepts (short inputs only: it
+  // backtracks exponentially on a long run of digits that does not match).
+  const OLD = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d)?)+$/;
+  const ALPHABET = ['1', '2', '.', 'n', 'u', 'µ', 'm', 's', 'h', 'd', 'x'];
+  const documented = new RegExp((manualTriggerDocument().paths['/prowjobs'].get.parameters as Array<{ name: string; schema: { pattern: string } }>).find((p) => p.name === 'since')!.schema.pattern, 'u');
+
+  function* strings(maxLength: number): Generator<string> {
+    let layer = [''];
+    for (let n = 1; n <= maxLength; n++) {
+      layer = layer.flatMap((prefix) => ALPHABET.map((c) => prefix + c));
+      yield* layer;
+    }
+  }
+
+  it('accept exactly the durations the old pattern accepted, in the check and in the document (every string of up to 5 characters)', () => {
+    const mismatches: string[] = [];
+    for (const text of strings(5)) {
+      if (isTimeOrDuration(text) !== OLD.test(text)) mismatches.push(`check ${JSON.stringify(text)}`);
+      if (documented.test(text) !== OLD.test(text)) mismatches.push(`document ${JSON.stringify(text)}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it.each(['24h', '90m', '1h30m', '1.5h', '1.23.4', '7d12h', '10', '2026-03-28T10:00:00Z', '2026-03-28T10:00:00.5+02:00'])('accept %j', (text) => {
+    expect(isTimeOrDuration(text)).toBe(true);
+    expect(documented.test(text)).toBe(true);
+  });
+
+  it.each(['', 'h', '1.', '.5h', '1.2.3', '1n', '1hs', '1 h', '2026-13-45T10:00:00Z', '1'.repeat(100_000) + 'x', '1.1'.repeat(30_000) + '.'])('refuse %#', (text) => {
+    expect(isTimeOrDuration(text)).toBe(false);
   });
 });

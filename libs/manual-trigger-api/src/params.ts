@@ -24,9 +24,19 @@ export function oneOf(name: string, values: readonly string[], description: stri
     .meta({ description, type: 'string', enum: [...values] });
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d)?)+$/;
-const TIME_OR_DURATION = `${TIMESTAMP.source.slice(0, -1)}|${DURATION.source.slice(1)}`;
+const TIMESTAMP_BODY = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`;
+const TIMESTAMP = new RegExp(`^${TIMESTAMP_BODY}$`);
+/**
+ * A duration: numbers (`\d+` with an optional `.\d+`), each with an optional unit (ns, us, µs, ms, s, m, h, d),
+ * one after another. The obvious pattern, `^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d)?)+$`, backtracks exponentially on
+ * `111…1x` (every run of digits splits into numbers in 2^n ways). This one accepts the same strings one character
+ * at a time, each alternative starting with a different character and checking only its neighbours: a digit; a
+ * dot between digits (never a second dot after one digit: `1.2.3` is no number, `1.23.4` is 1.2 then 3.4); n, u or
+ * µ after a digit and before s; m, h or d after a digit; s after a digit or n, u, µ, m.
+ */
+const DURATION_BODY = String.raw`(?!.*\.\d\.)\d(?:\d|(?<=\d)\.(?=\d)|(?<=\d)[nuµ](?=s)|(?<=\d)[mhd]|(?<=[\dnuµm])s)*`;
+const DURATION = new RegExp(`^${DURATION_BODY}$`);
+const TIME_OR_DURATION = `${TIMESTAMP_BODY}|${DURATION_BODY}`;
 
 /** Whether `v` is an RFC 3339 time that names a real instant, or a Go-style duration. */
 export function isTimeOrDuration(v: string): boolean {
@@ -82,6 +92,6 @@ export const waitParams = z
     wait: z
       .preprocess(absent, z.literal('complete', { error: (iss) => `unknown wait ${JSON.stringify(iss.input)}: the only value is 'complete'` }).optional())
       .meta({ description: 'complete: answer once the ProwJob has ended (or the timeout passes)', type: 'string', enum: ['complete'] }),
-    timeout: text('timeout', 'How long to wait: a duration from 1s to 1h (default 10m)').meta({ pattern: `^${DURATION.source.slice(1, -1)}$` }),
+    timeout: text('timeout', 'How long to wait: a duration from 1s to 1h (default 10m)').meta({ pattern: `^${DURATION_BODY}$` }),
   })
   .refine((p) => p.timeout === undefined || p.wait !== undefined, { error: 'timeout needs wait=complete' });

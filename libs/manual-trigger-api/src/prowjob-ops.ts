@@ -47,6 +47,10 @@ const abortItem = z.object({ job_name: z.string(), job: z.string(), type: z.enum
 
 export type ProwJobSummary = z.output<typeof prowJobSummarySchema>;
 
+const droppedEnv = z
+  .array(z.string())
+  .describe("The old run's env overrides this rerun did not apply because --allowed-env no longer allows them (each is back to what the job's config gives it, or unset); empty when none");
+
 /**
  * The list, follow, abort and rerun routes of manual-trigger (spec: docs/manual-trigger.md). The typed client
  * uses them, manual-trigger serves them and its document lists them.
@@ -142,8 +146,8 @@ export const prowJobOpsRoutes = {
     headers: { 'Idempotency-Key': { description: 'As for a trigger', schema: z.string().regex(/^[\x21-\x7e]{1,255}$/) } },
     auth: 'rerun on the job',
     responses: {
-      201: { description: 'Created', content: { 'application/json': triggerAnswerSchema.extend({ rerun_of: z.string() }) } },
-      200: { description: 'A dry run or an Idempotency-Key replay', content: { 'application/json': triggerAnswerSchema.extend({ rerun_of: z.string().optional() }) } },
+      201: { description: 'Created', content: { 'application/json': triggerAnswerSchema.extend({ rerun_of: z.string(), dropped_env: droppedEnv }) } },
+      200: { description: 'A dry run or an Idempotency-Key replay', content: { 'application/json': triggerAnswerSchema.extend({ rerun_of: z.string().optional(), dropped_env: droppedEnv }) } },
       ...errors({ 400: ['BRANCH_NOT_ALLOWED', 'RERUN_NOT_SUPPORTED', 'KUBE_INVALID'], 403: ['FORBIDDEN'], 404: ['PROWJOB_NOT_FOUND', 'JOB_NOT_FOUND'], 500: KUBE_MISCONFIGURED, 503: ['DRY_RUN', ...KUBE_UNAVAILABLE] }),
     },
   },

@@ -26,10 +26,27 @@ const SHA = /^[0-9a-fA-F]{7,64}$/;
 /** null and "" mean "not given", as in the original service. */
 const absent = (v: unknown): unknown => (v === null || v === '' ? undefined : v);
 
-function field(name: StringField, description: string, extra: (s: z.ZodString) => z.ZodString = (s) => s) {
-  const base = z.string({ error: (iss) => `'${name}' must be a string, got ${Array.isArray(iss.input) ? 'a list' : typeof iss.input}` }).max(MAX_FIELD, `'${name}' is longer than ${MAX_FIELD} characters`);
+/**
+ * The longest `base_ref` taken, in UTF-8 bytes: Git's practical limit for a ref name (a ref is a file, and most
+ * filesystems cap a file name at 255 bytes). The job's branch patterns run on it, and they are backtracking
+ * JavaScript RegExps: the bound is checked before any of them runs.
+ */
+export const MAX_BASE_REF_BYTES = 255;
+
+/** What is wrong with a branch name before the config's branch patterns may see it, or undefined. */
+export function baseRefProblem(ref: string): string | undefined {
+  const bytes = new TextEncoder().encode(ref).length;
+  return bytes > MAX_BASE_REF_BYTES ? `'base_ref' is ${bytes} bytes long, more than Git's ${MAX_BASE_REF_BYTES} for a branch name` : undefined;
+}
+
+const maxChars = (name: StringField) => (s: z.ZodString) => s.max(MAX_FIELD, `'${name}' is longer than ${MAX_FIELD} characters`);
+
+function field(name: StringField, description: string, extra: (s: z.ZodString) => z.ZodString = (s) => s, limit = maxChars(name)) {
+  const base = limit(z.string({ error: (iss) => `'${name}' must be a string, got ${Array.isArray(iss.input) ? 'a list' : typeof iss.input}` }));
   return z.preprocess(absent, extra(base).trim().optional()).describe(description);
 }
+
+const baseRefLimit = (s: z.ZodString): z.ZodString => s.refine((v) => baseRefProblem(v) === undefined, { error: (iss) => baseRefProblem(iss.input as string) }).meta({ maxLength: MAX_BASE_REF_BYTES });
 
 const pullRequestProblem = (iss: { input?: unknown }): string => `'pullrequest' must be a positive integer, got ${JSON.stringify(iss.input)}`;
 
@@ -80,7 +97,7 @@ export const triggerParamsSchema = z
   .looseObject({
     org: field('org', 'GitHub organisation (presubmit, postsubmit)'),
     repo: field('repo', 'Repository (presubmit, postsubmit)'),
-    base_ref: field('base_ref', 'Branch (presubmit, postsubmit); the job\'s branch filters apply'),
+    base_ref: field('base_ref', `Branch (presubmit, postsubmit), at most ${MAX_BASE_REF_BYTES} bytes; the job's branch filters apply`, undefined, baseRefLimit),
     prowtype: field('prowtype', 'How to run the job; postsubmit runs a presubmit job as a postsubmit', (s) => s.meta({ enum: [...TRIGGER_TYPES] })),
     prowjob: field('prowjob', 'Job name'),
     pullrequest: z

@@ -21,6 +21,8 @@ describe('labels', () => {
     ['region=us-west', ['labels: region is not a label here; set the region with region='], ''],
     ['-x=1', ['labels: key "-x" must be at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit'], ''],
     ['Bad_Prefix/x=1', ['labels: key "Bad_Prefix/x" has a prefix that is not a DNS subdomain'], ''],
+    ['a-1.b-2.example.com/x=1', [], 'a-1.b-2.example.com/x=1'],
+    ...['a..b', '.a', 'a.', 'a-.b', ''].map((prefix) => [`${prefix}/x=1`, [`labels: key "${prefix}/x" has a prefix that is not a DNS subdomain`], ''] as [string, string[], string]),
   ])('%s', (text, problems, canonical) => {
     const parsed = parseLabels('labels', text);
     expect(parsed.problems).toEqual(problems);

@@ -1,5 +1,6 @@
 export * from './types';
 export { ProwLabels, RESERVED_LABELS, isValidLabelValue, sanitizeLabelValue, truncateForLabel } from './labels';
+export { PROW_ENV } from './prow-env';
 export {
   completePrimaryRefs,
   formatTime,

@@ -27,7 +27,7 @@ export function isValidLabelValue(value: string): boolean {
 
 /** Prow's cut of a long job name or context for its label: first 63 characters, trailing `.`, `_` and `-` trimmed. */
 export function truncateForLabel(value: string): string {
-  return value.length > LABEL_VALUE_MAX ? value.slice(0, LABEL_VALUE_MAX).replace(/[._-]+$/, '') : value;
+  return value.length > LABEL_VALUE_MAX ? trimRight(value.slice(0, LABEL_VALUE_MAX), '._-') : value;
 }
 
 /**
@@ -43,7 +43,14 @@ export function sanitizeLabelValue(value: string): string | undefined {
 /** Go's `filepath.Base`: last element, trailing slashes removed; "" → "."; all slashes → "/". */
 function goBase(path: string): string {
   if (path === '') return '.';
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = trimRight(path, '/');
   if (trimmed === '') return '/';
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+/** Go's `strings.TrimRight`: `text` without the run of `chars` it ends with (a loop: an unanchored `[…]+$` is quadratic). */
+function trimRight(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1])) end--;
+  return text.slice(0, end);
 }

@@ -54,7 +54,7 @@ function filterParams(f: FilterFlags): Record<string, string | boolean | undefin
   return { job: f.job, state: f.state, type: f.type, org: f.org, repo: f.repo, triggered_by: f.triggeredBy, since: f.since, all: f.all };
 }
 
-function created(a: TriggerAnswer): string {
+function created(a: TriggerAnswer & { dropped_env?: string[] }): string {
   return fields([
     ['prowjob', a.job_name],
     ['job', `${a.job} (${a.type})`],
@@ -62,6 +62,8 @@ function created(a: TriggerAnswer): string {
     ['build', a.build_id],
     ['status', a.status_link],
     ['log', a.log_link],
+    // A rerun's: the old run's env overrides --allowed-env no longer allows.
+    ...(a.dropped_env?.length ? [['dropped env', `${a.dropped_env.join(', ')} (no longer allowed)`] as [string, string]] : []),
   ]);
 }
 
@@ -76,7 +78,7 @@ function pollInterval(text: string): number {
 }
 
 /** Starts following after a trigger or rerun; with `-o json` every line is one JSON object. */
-async function answerAndMaybeFollow(ctx: Context, a: TriggerAnswer, opts: { follow?: boolean; pollInterval: string }): Promise<void> {
+async function answerAndMaybeFollow(ctx: Context, a: TriggerAnswer & { dropped_env?: string[] }, opts: { follow?: boolean; pollInterval: string }): Promise<void> {
   if (!opts.follow) return ctx.print(() => `${a.message}\n${created(a)}`, a);
   ctx.io.out(ctx.settings.output === 'json' ? `${JSON.stringify(a)}\n` : `${a.message}\n${created(a)}`);
   if (a.dry_run) throw new UsageError('--follow needs a manual-trigger that creates ProwJobs (this one runs in dry-run mode)');

@@ -66,7 +66,7 @@ beforeAll(async () => {
     res.json({ success: true, message: `ProwJob ${req.params.name} aborted`, job_name: req.params.name, state: 'aborted' });
   });
   app.post('/prowjobs/:name/rerun', (req, res) => {
-    res.status(201).json({ success: true, message: 'ProwJob created successfully', job_name: 'pj-new', status_link: null, log_link: null, build_id: null, state: 'triggered', type: 'postsubmit', job: 'e2e', rerun_of: req.params.name });
+    res.status(201).json({ success: true, message: 'ProwJob created successfully', job_name: 'pj-new', status_link: null, log_link: null, build_id: null, state: 'triggered', type: 'postsubmit', job: 'e2e', rerun_of: req.params.name, dropped_env: ['EXTRA', 'KUBECONFIG'] });
   });
   // The first connection breaks after one event; the second resumes from its id and sees the end.
   app.get('/prowjobs/:name/events', (req, res) => {
@@ -115,9 +115,10 @@ it('jobs abort: one ProwJob with a reason, or every match of the filters with a 
   expect(bulk.stdout).toMatch(/^Dry run: would abort 1 ProwJob, would skip 1\n\nwould abort:\nNAME\s+JOB\s+STATE\npj-1\s+e2e\s+pending\n\nskipped:\nNAME\s+JOB\s+WHY\npj-9\s+e2e\s+ops may not abort e2e\n$/);
 });
 
-it('jobs rerun passes the mode and the Idempotency-Key', async () => {
+it('jobs rerun passes the mode and the Idempotency-Key, and shows the env overrides it dropped', async () => {
   const run = await cli(['jobs', 'rerun', 'pj-1', '--mode', 'latest', '--idempotency-key', 'again-1']);
   expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ProwJob created successfully\nprowjob: +pj-new\n/) });
+  expect(run.stdout).toMatch(/\ndropped env: +EXTRA, KUBECONFIG \(no longer allowed\)\n/);
   expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/prowjobs/pj-1/rerun', body: { mode: 'latest' }, headers: { 'idempotency-key': 'again-1' } });
 });
 

@@ -24,7 +24,7 @@ export function parseBulkAbortRequest(query: Record<string, unknown>, body: unkn
   const p = valid(prowJobOpsRoutes.abortMatching.params, fields);
   const problems: string[] = [];
   if (fields.older_than === '') problems.push("'older_than' is empty: give a duration (2h) or an RFC 3339 time");
-  const filters: ListFilters = { ...filtersOf(p, now), olderThan: toDate(p.older_than, now) };
+  const filters: ListFilters = { ...filtersOf(p, now), olderThan: toDate('older_than', p.older_than, now) };
   if (filters.state && !(ABORT_STATES as readonly string[]).includes(filters.state)) {
     problems.push(`state ${filters.state} has ended: a bulk abort considers only ${ABORT_STATES.join(', ')} ProwJobs`);
   }

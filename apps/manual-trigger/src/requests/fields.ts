@@ -12,9 +12,17 @@ export function mergeFields(query: Record<string, unknown>, body: unknown): Fiel
 
 /**
  * A point in time the contract has checked: an RFC 3339 time, or a duration back from `now` (a bare number is
- * seconds, as elsewhere in our flags).
+ * seconds, as elsewhere in our flags). The contract also lets through numbers without a unit between others
+ * (`1h30`), which no duration parser reads: those are the caller's to fix, a 400.
  */
-export function toDate(value: string | undefined, now: Date): Date | undefined {
+export function toDate(name: string, value: string | undefined, now: Date): Date | undefined {
   if (value === undefined) return undefined;
-  return /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(Date.parse(value)) : new Date(now.getTime() - parseDuration(value));
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return new Date(Date.parse(value));
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch {
+    throw new ValidationError(`'${name}' must be a duration with a unit after every number (24h, 1h30m; a bare number is seconds) or an RFC 3339 time, got ${JSON.stringify(value)}`);
+  }
+  return new Date(now.getTime() - ms);
 }

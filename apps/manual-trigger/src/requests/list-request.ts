@@ -39,7 +39,7 @@ export function filtersOf(p: FilterParams, now: Date): ListFilters {
     org: p.org,
     repo: p.repo,
     triggeredBy: p.triggered_by,
-    since: toDate(p.since, now),
+    since: toDate('since', p.since, now),
     all: p.all,
   };
 }

@@ -32,16 +32,30 @@ interface BodyParserError extends Error {
   limit?: number;
 }
 
+/** Answers that refused a request as the service means to (see {@link errorHandler}); the access log reads it. */
+const expectedRefusals = new WeakSet<Response>();
+
+/** Whether the error handler answered this response with an expected refusal (a 4xx, or no capacity now). */
+export function isExpectedRefusal(res: Response): boolean {
+  return expectedRefusals.has(res);
+}
+
 /**
  * The one place errors become HTTP answers. Domain errors get the status of their kind; body-parser failures
  * become 400/413 with a message saying what to fix; anything else is a bug: 500 with a generic message, the
- * stack goes to the log only.
+ * stack goes to the log only. Expected refusals, every 4xx and the 503 of no capacity (no vacant cluster), are
+ * logged at info without a stack, so that anyone who may call cannot fill the error log; real faults (a bug, the
+ * service's own setup, a dependency down) at error with the error and its cause.
  */
 export function errorHandler(opts: { render: ErrorRenderer }): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const { status, body } = classify(err);
-    if (status >= 500) req.log?.error({ err, code: body.code }, 'request failed');
-    else req.log?.info({ code: body.code, status, reason: body.message }, 'request rejected');
+    if (status < 500 || (err instanceof DomainError && err.kind === 'no-capacity')) {
+      expectedRefusals.add(res);
+      req.log?.info({ code: body.code, status, reason: body.message }, 'request rejected');
+    } else {
+      req.log?.error({ err, code: body.code, status }, 'request failed');
+    }
     if (res.headersSent) {
       res.end();
       return;

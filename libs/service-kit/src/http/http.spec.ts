@@ -37,6 +37,12 @@ function makeApp(ready = true) {
   app.get('/boom', () => {
     throw new Error('secret internals at /srv/app.ts:12');
   });
+  app.get('/full', () => {
+    throw new DomainError('no-capacity', 'NO_VACANT_CLUSTER', 'no vacant cluster');
+  });
+  app.get('/down', () => {
+    throw Object.assign(new DomainError('unavailable', 'KUBE_UNAVAILABLE', 'the Kubernetes API is unreachable'), { cause: new Error('connect ECONNREFUSED 10.0.0.1:443') });
+  });
   app.use(
     errorHandler({
       render: (_req, res, status, body) => res.status(status).json({ success: false, ...body }),
@@ -67,6 +73,37 @@ describe('http plumbing', () => {
     const logged = log.lines.find((l) => l.msg === 'request failed');
     expect(JSON.stringify(logged)).toContain('secret internals');
     expect(logged?.reqId).toBe(res.headers['x-request-id']);
+  });
+
+  describe('log levels: expected refusals are not errors', () => {
+    const lines = (log: ReturnType<typeof makeApp>['log'], msg: string) => log.lines.filter((l) => l.msg === msg);
+
+    it.each([
+      ['a 4xx', '/jobs/e2e', 404, 'JOB_NOT_FOUND'],
+      ['a 503 for no capacity', '/full', 503, 'NO_VACANT_CLUSTER'],
+    ])('logs %s at info, without a stack, in the error handler and the access log', async (_what, path, status, code) => {
+      const { app, log } = makeApp();
+      await request(app).get(path).expect(status);
+      expect(lines(log, 'request rejected')).toEqual([expect.objectContaining({ level: 30, code, status })]);
+      expect(lines(log, 'request')).toEqual([expect.objectContaining({ level: 30, status })]);
+      expect(log.lines.filter((l) => Number(l.level) >= 50)).toEqual([]);
+      expect(log.text()).not.toContain('"stack"');
+    });
+
+    it('logs a 500 from a bug at error with the stack, in both lines', async () => {
+      const { app, log } = makeApp();
+      await request(app).get('/boom').expect(500);
+      const [failed] = lines(log, 'request failed');
+      expect(failed).toMatchObject({ level: 50, code: 'INTERNAL', status: 500, err: { message: 'secret internals at /srv/app.ts:12' } });
+      expect((failed.err as { stack: string }).stack).toContain('http.spec.ts');
+      expect(lines(log, 'request')).toEqual([expect.objectContaining({ level: 50, status: 500 })]);
+    });
+
+    it('logs a 503 from a dependency that is down at error with its cause', async () => {
+      const { app, log } = makeApp();
+      await request(app).get('/down').expect(503);
+      expect(lines(log, 'request failed')).toEqual([expect.objectContaining({ level: 50, code: 'KUBE_UNAVAILABLE', err: expect.objectContaining({ stack: expect.stringContaining('ECONNREFUSED') }) })]);
+    });
   });
 
   it('answers invalid JSON with 400 and an oversized body with 413', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { isExpectedRefusal } from './error-handler';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -44,7 +45,7 @@ export function requestContext(opts: { logger: Logger; quietPaths?: readonly str
       const started = process.hrtime.bigint();
       const done = (): void => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const level = res.statusCode >= 500 ? 'error' : 'info';
+        const level = res.statusCode >= 500 && !isExpectedRefusal(res) ? 'error' : 'info';
         // An event stream or a long wait usually ends by the client leaving: logged too, as closed by the client.
         const closedByClient = res.writableFinished ? {} : { closedByClient: true };
         req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...closedByClient }, 'request');
