@@ -28,8 +28,8 @@ const absent = (v: unknown): unknown => (v === null || v === '' ? undefined : v)
 
 /**
  * The longest `base_ref` taken, in UTF-8 bytes: Git's practical limit for a ref name (a ref is a file, and most
- * filesystems cap a file name at 255 bytes). The job's branch patterns run on it, and they are backtracking
- * JavaScript RegExps: the bound is checked before any of them runs.
+ * filesystems cap a file name at 255 bytes). Checked before any of the job's branch patterns runs on it, so a
+ * caller cannot make even a linear-time match long.
  */
 export const MAX_BASE_REF_BYTES = 255;
 
