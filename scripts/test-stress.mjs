@@ -12,7 +12,7 @@ const usage = `usage: npm run test:stress -- --tier unit|browser|integration [op
   --runs N          how many times to run the tier (default 3)
   --stress-cpus N   stress-ng --cpu workers beside the tests (default 2; 0 runs without load)
   --parallel N      unit tier: Jest projects run at once (default 2, as npm test runs them)
-  --max-workers N   Jest workers per project (default: Jest's own for unit, 1 for browser and integration)
+  --max-workers N   Jest workers per project (default: Jest's own for unit, 1 for browser; integration runs in band)
   --filter REGEX    only test files whose path matches (Jest's testPathPatterns)
   --stop-on-failure stop after the first round with a failure (default: run every round)`;
 
@@ -71,9 +71,12 @@ function jestConfigs(tier) {
 
 function runJest(config, outputFile) {
   const jestArgs = ['jest', '--config', config, '--json', '--outputFile', outputFile, '--silent'];
-  const workers = maxWorkers ?? (args.tier === 'unit' ? undefined : 1);
-  if (workers !== undefined) jestArgs.push('--maxWorkers', String(workers));
+  // The integration tier shares one API server and plank: always in band (Jest refuses --runInBand beside --maxWorkers).
   if (args.tier === 'integration') jestArgs.push('--runInBand');
+  else {
+    const workers = maxWorkers ?? (args.tier === 'unit' ? undefined : 1);
+    if (workers !== undefined) jestArgs.push('--maxWorkers', String(workers));
+  }
   if (args.filter) jestArgs.push('--testPathPatterns', args.filter, '--passWithNoTests');
   return new Promise((done) => {
     const child = spawn('npx', jestArgs, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' } });
